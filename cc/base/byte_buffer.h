@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/types/span.h"
@@ -48,7 +48,7 @@ class ByteBuffer {
     const auto* p = static_cast<const uint8_t*>(data);
     bytes_.insert(bytes_.end(), p, p + n);
   }
-  void Append(std::string_view s) { Append(s.data(), s.size()); }
+  void Append(absl::string_view s) { Append(s.data(), s.size()); }
   void Append(absl::Span<const uint8_t> s) { Append(s.data(), s.size()); }
 
   // Grows by `n` bytes and returns a pointer to them, for callers that fill memory directly.
@@ -67,8 +67,8 @@ class ByteBuffer {
   const uint8_t* data() const { return bytes_.data(); }
   uint8_t* data() { return bytes_.data(); }
   absl::Span<const uint8_t> span() const { return absl::MakeConstSpan(bytes_); }
-  std::string_view view() const {
-    return std::string_view(reinterpret_cast<const char*>(bytes_.data()), bytes_.size());
+  absl::string_view view() const {
+    return absl::string_view(reinterpret_cast<const char*>(bytes_.data()), bytes_.size());
   }
   std::vector<uint8_t> Release() { return std::move(bytes_); }
 

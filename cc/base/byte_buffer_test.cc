@@ -25,7 +25,7 @@ TEST(ByteBuffer, ReserveOnceThenAppendDoesNotReallocate) {
 
 TEST(ByteBuffer, ConsumeDropsFromFront) {
   ByteBuffer b;
-  b.Append(std::string_view("hello world"));
+  b.Append(absl::string_view("hello world"));
   b.Consume(6);
   EXPECT_EQ(b.view(), "world");
   b.Consume(5);
@@ -34,7 +34,7 @@ TEST(ByteBuffer, ConsumeDropsFromFront) {
 
 TEST(ByteBuffer, AppendUninitializedReturnsWritableTail) {
   ByteBuffer b;
-  b.Append(std::string_view("ab"));
+  b.Append(absl::string_view("ab"));
   uint8_t* p = b.AppendUninitialized(2);
   p[0] = 'c';
   p[1] = 'd';
