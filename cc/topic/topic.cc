@@ -6,9 +6,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cc/codec/utf8.h"
 #include "cc/topic/internal/absl_view.h"
 #include "cc/topic/internal/level_cursor.h"
-#include "cc/topic/internal/utf8.h"
 
 namespace ouzel {
 namespace {
@@ -42,20 +42,19 @@ absl::Status ValidateCommon(std::string_view what, std::string_view s) {
         absl::StrCat("is ", s.size(), " bytes long, more than the ",
                      kMaxTopicLength, " a UTF-8 Encoded String can hold"));
   }
-  size_t offset = 0;
-  switch (topic_internal::CheckMqttUtf8(s, &offset)) {
-    case topic_internal::Utf8Problem::kNone:
-      break;
-    case topic_internal::Utf8Problem::kIllFormed:
-      return InvalidAt(what, "[MQTT-1.5.4-1]", "is not well-formed UTF-8",
-                       offset);
-    case topic_internal::Utf8Problem::kSurrogate:
-      return InvalidAt(what, "[MQTT-1.5.4-1]",
-                       "encodes a surrogate code point (U+D800..U+DFFF)",
-                       offset);
-    case topic_internal::Utf8Problem::kNullCharacter:
+  // FindInvalidMqttUtf8 reports U+0000 like any other bad sequence; topics have
+  // their own rule for it, and it is the likelier mistake, so it gets its own
+  // message.
+  if (std::optional<size_t> bad = FindInvalidMqttUtf8(AsAbsl(s))) {
+    if (s[*bad] == '\0') {
       return InvalidAt(what, "[MQTT-4.7.3-2]",
-                       "contains the null character U+0000", offset);
+                       "contains the null character U+0000", *bad);
+    }
+    return InvalidAt(
+        what, "[MQTT-1.5.4-1]",
+        "is not well-formed UTF-8 (bad byte sequence, overlong form, "
+        "surrogate or code point above U+10FFFF)",
+        *bad);
   }
   return absl::OkStatus();
 }

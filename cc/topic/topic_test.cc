@@ -108,9 +108,9 @@ TEST(ValidateTopicName, IllFormedUtf8_IsRejectedWithOffset) {
 
 TEST(ValidateTopicName, EncodedSurrogate_IsRejected) {
   EXPECT_THAT(ValidateTopicName("a/\xED\xA0\x80"),
-              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "surrogate", "byte 2"})));
+              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "byte 2"})));
   EXPECT_THAT(ValidateTopicName("\xED\xBF\xBF"),
-              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "surrogate", "byte 0"})));
+              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "byte 0"})));
 }
 
 TEST(ValidateTopicName, CodePointsAtUtf8Boundaries_AreValid) {
@@ -163,7 +163,7 @@ TEST(ValidateTopicFilter, NullCharacterAndBadUtf8_AreRejected) {
   EXPECT_THAT(ValidateTopicFilter("+/\xC0\xAF"),
               IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "byte 2"})));
   EXPECT_THAT(ValidateTopicFilter("\xED\xA0\x80/#"),
-              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]", "surrogate"})));
+              IsInvalidWith(Pieces({"[MQTT-1.5.4-1]"})));
 }
 
 TEST(ValidateTopicFilter, MultiLevelWildcardNotLast_IsRejectedWithOffset) {
