@@ -5,7 +5,7 @@
 // session reports to the application. Decoders use IsValidReasonCode to reject codes a packet type
 // cannot carry (a Malformed Packet).
 //
-//   ReasonCodeName(0x87)                              -> "Not authorized"
+//   ReasonCodeName(ReasonContext::kConnack, 0x87)     -> "Not authorized"
 //   IsValidReasonCode(ReasonContext::kSuback, 0x02)   -> true (Granted QoS 2)
 #ifndef OUZEL_CC_CODEC_REASON_CODES_H_
 #define OUZEL_CC_CODEC_REASON_CODES_H_
