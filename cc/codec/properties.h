@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "cc/base/byte_buffer.h"
 #include "cc/codec/wire_reader.h"
 
@@ -120,8 +121,8 @@ class Properties {
  public:
   Properties() = default;
 
-  // Setters replace an existing property of the same id (keeping its position) or append one.
-  // They do not check the value's range; Validate() does.
+  // Setters replace an existing property of the same id (keeping its position, and dropping any
+  // further ones with that id) or append one. They do not check the value's range; Validate() does.
   void SetInt(PropertyId id, uint32_t value);
   void SetString(PropertyId id, absl::string_view value);  // UTF-8 strings and binary data
   // Appends; never replaces (User Property pairs and repeated Subscription Identifiers).
@@ -146,7 +147,9 @@ class Properties {
   // Checks everything an encoder must: each property allowed in `context`, at most once unless
   // repeatable, values in range (e.g. Receive Maximum and Maximum Packet Size not 0, byte-valued
   // flags 0 or 1, Maximum QoS 0 or 1, Subscription Identifier 1..268,435,455, Topic Alias not 0),
-  // strings and binary data at most 65,535 bytes, strings valid MQTT UTF-8.
+  // strings and binary data at most 65,535 bytes, strings valid MQTT UTF-8, each value in the field
+  // its type uses; in CONNECT no Authentication Data without an Authentication Method
+  // (§3.1.2.11.10); in AUTH an Authentication Method present (§3.15.2.2.2).
   // InvalidArgument naming the property and the rule otherwise.
   absl::Status Validate(PropertyContext context) const;
 
@@ -160,7 +163,9 @@ class Properties {
   // Reads a length prefix and that many bytes of properties from `reader`, with every decode rule:
   // an unknown identifier or one not allowed in `context` is a Malformed Packet (§2.2.2.2); a
   // repeated single-valued property or an out-of-range value is a Protocol Error (the rule of each
-  // property's section); a value running past the block is a Malformed Packet.
+  // property's section, plus the two Authentication rules Validate() lists); a value running past
+  // the block is a Malformed Packet. Error offsets are those of the offending byte: the identifier
+  // for a property that is unknown, not allowed or repeated; the value for an out-of-range value.
   static absl::StatusOr<Properties> Decode(WireReader& reader, PropertyContext context);
 
   friend bool operator==(const Properties& a, const Properties& b) { return a.items_ == b.items_; }
