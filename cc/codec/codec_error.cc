@@ -26,6 +26,18 @@ absl::Status ProtocolErrorAt(absl::string_view rule, size_t offset, absl::string
   return DecodeError(kReasonProtocolError, "protocol error", rule, offset, detail);
 }
 
+absl::Status DecodeErrorWithReason(uint8_t reason, absl::string_view rule, size_t offset,
+                                   absl::string_view detail) {
+  switch (reason) {
+    case kReasonMalformedPacket:
+      return MalformedPacketError(rule, offset, detail);
+    case kReasonProtocolError:
+      return ProtocolErrorAt(rule, offset, detail);
+    default:
+      return DecodeError(reason, "invalid packet", rule, offset, detail);
+  }
+}
+
 absl::Status PacketTooLargeError(size_t size, size_t limit) {
   absl::Status s(absl::StatusCode::kDataLoss,
                  absl::StrCat("packet too large: ", size, " bytes exceeds the maximum packet size ",

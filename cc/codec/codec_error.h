@@ -23,6 +23,7 @@ namespace ouzel {
 // MQTT 5 reason codes used for disconnecting after a bad packet.
 inline constexpr uint8_t kReasonMalformedPacket = 0x81;
 inline constexpr uint8_t kReasonProtocolError = 0x82;
+inline constexpr uint8_t kReasonTopicAliasInvalid = 0x94;
 inline constexpr uint8_t kReasonPacketTooLarge = 0x95;
 
 // `rule` is the spec's conformance id ("MQTT-1.5.5-1") or, where the spec states a rule without an
@@ -30,6 +31,9 @@ inline constexpr uint8_t kReasonPacketTooLarge = 0x95;
 absl::Status MalformedPacketError(absl::string_view rule, size_t offset, absl::string_view detail);
 absl::Status ProtocolErrorAt(absl::string_view rule, size_t offset, absl::string_view detail);
 absl::Status PacketTooLargeError(size_t size, size_t limit);
+// For rules whose violation calls for a more specific reason code (e.g. 0x94 Topic Alias invalid).
+absl::Status DecodeErrorWithReason(uint8_t reason, absl::string_view rule, size_t offset,
+                                   absl::string_view detail);
 
 // The reason code a decode failure calls for, or nullopt for statuses that did not come from
 // decoding received bytes.

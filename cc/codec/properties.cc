@@ -252,6 +252,8 @@ const char* TypeName(PropertyType t) {
 struct RangeViolation {
   std::string rule;
   std::string detail;
+  // The reason code a receiver disconnects with; most range rules are plain Protocol Errors.
+  uint8_t reason = kReasonProtocolError;
 };
 
 std::optional<RangeViolation> CheckRange(const PropertyInfo& info, PropertyContext context,
@@ -281,7 +283,9 @@ std::optional<RangeViolation> CheckRange(const PropertyInfo& info, PropertyConte
       break;
     case PropertyId::kTopicAlias:
       if (v == 0) {
-        return RangeViolation{"MQTT-3.3.2-8", "a Topic Alias of 0 is not permitted"};
+        // A receiver answers this one with 0x94 Topic Alias invalid, not 0x82 [MQTT-3.3.2-8].
+        return RangeViolation{"MQTT-3.3.2-8", "a Topic Alias of 0 is not permitted",
+                              kReasonTopicAliasInvalid};
       }
       break;
     case PropertyId::kSubscriptionIdentifier:
@@ -641,7 +645,7 @@ absl::StatusOr<Properties> Properties::Decode(WireReader& reader, PropertyContex
     }
     if (IsIntegerType(info->type)) {
       if (std::optional<RangeViolation> bad = CheckRange(*info, context, p.int_value)) {
-        return ProtocolErrorAt(bad->rule, value_offset, bad->detail);
+        return DecodeErrorWithReason(bad->reason, bad->rule, value_offset, bad->detail);
       }
     }
   }

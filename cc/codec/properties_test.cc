@@ -626,9 +626,9 @@ TEST(PropertiesDecode, SubscriptionIdentifierZeroIsProtocolError) {
                     "§3.3.2.3.8");
 }
 
-TEST(PropertiesDecode, TopicAliasZeroIsProtocolError) {
-  ExpectDecodeError("\x03\x23\x00\x00"s, PropertyContext::kPublish, kReasonProtocolError, kBase + 2,
-                    "MQTT-3.3.2-8");
+TEST(PropertiesDecode, TopicAliasZeroIsTopicAliasInvalid_MQTT_3_3_2_8) {
+  ExpectDecodeError("\x03\x23\x00\x00"s, PropertyContext::kPublish, kReasonTopicAliasInvalid,
+                    kBase + 2, "MQTT-3.3.2-8");
 }
 
 TEST(PropertiesDecode, IllFormedUtf8IsMalformedAtTheBadByte) {

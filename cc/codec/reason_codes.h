@@ -66,9 +66,9 @@ enum class ReasonCode : uint8_t {
 // Which packet (and protocol family) a reason code is read in.
 enum class ReasonContext : uint8_t {
   kConnack,      // MQTT 5 CONNACK
-  kPuback,       // also PUBREC (same set, §3.4.2.1 / §3.5.2.1)
+  kPuback,
   kPubrec,
-  kPubrel,       // also PUBCOMP
+  kPubrel,
   kPubcomp,
   kSuback,       // MQTT 5 SUBACK
   kUnsuback,     // MQTT 5 UNSUBACK
