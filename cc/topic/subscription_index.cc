@@ -24,26 +24,23 @@ namespace ouzel {
 using topic_internal::AsAbsl;
 
 struct SubscriptionIndex::Node {
-  // Keyed by the literal level; std::string keys take std::string_view lookups
-  // without copying.
+  // Keyed by the literal level; lookups pass absl::string_view (AsAbsl), so they copy nothing.
   absl::flat_hash_map<std::string, std::unique_ptr<Node>> children;
   std::unique_ptr<Node> plus;
   // Filters whose last level is this node.
   Subscribers exact;
-  // Filters that continue with a final `#` after this node (`#` itself at the
-  // root).
+  // Filters that continue with a final `#` after this node (`#` itself at the root).
   Subscribers multi;
 
   bool empty() const {
-    return children.empty() && plus == nullptr && exact.empty() &&
-           multi.empty();
+    return children.empty() && plus == nullptr && exact.empty() && multi.empty();
   }
 };
 
 namespace {
 
-// Filters may have up to 32,768 levels, so the trie is torn down with a work
-// list rather than by recursive destructors, which could exhaust the stack.
+// Filters may have up to 32,768 levels, so the trie is torn down with a work list rather than by
+// recursive destructors, which could exhaust the stack.
 template <typename Node>
 void DestroyTree(std::unique_ptr<Node> root) {
   if (root == nullptr) return;
@@ -52,14 +49,13 @@ void DestroyTree(std::unique_ptr<Node> root) {
   while (!pending.empty()) {
     std::unique_ptr<Node> node = std::move(pending.back());
     pending.pop_back();
-    for (auto& entry : node->children)
-      pending.push_back(std::move(entry.second));
+    for (auto& entry : node->children) pending.push_back(std::move(entry.second));
     if (node->plus != nullptr) pending.push_back(std::move(node->plus));
   }
 }
 
-// Splits off the share name; it stays empty for a plain filter, since a valid
-// shared filter always has a non-empty one.
+// Splits off the share name; it stays empty for a plain filter, since a valid shared filter always
+// has a non-empty one.
 std::string_view StripShare(std::string_view* filter) {
   if (std::optional<SharedFilter> shared = ParseSharedSubscription(*filter)) {
     *filter = shared->filter;
@@ -70,16 +66,14 @@ std::string_view StripShare(std::string_view* filter) {
 
 }  // namespace
 
-bool SubscriptionIndex::Subscribers::Add(std::string_view share_name,
-                                         uint64_t id) {
+bool SubscriptionIndex::Subscribers::Add(std::string_view share_name, uint64_t id) {
   if (share_name.empty()) {
     if (std::find(ids_.begin(), ids_.end(), id) != ids_.end()) return false;
     ids_.push_back(id);
     return true;
   }
   if (shared_ == nullptr) {
-    shared_ = std::make_unique<
-        absl::flat_hash_map<std::string, std::vector<uint64_t>>>();
+    shared_ = std::make_unique<absl::flat_hash_map<std::string, std::vector<uint64_t>>>();
   }
   std::vector<uint64_t>& ids = (*shared_)[AsAbsl(share_name)];
   if (std::find(ids.begin(), ids.end(), id) != ids.end()) return false;
@@ -87,8 +81,7 @@ bool SubscriptionIndex::Subscribers::Add(std::string_view share_name,
   return true;
 }
 
-bool SubscriptionIndex::Subscribers::Remove(std::string_view share_name,
-                                            uint64_t id) {
+bool SubscriptionIndex::Subscribers::Remove(std::string_view share_name, uint64_t id) {
   if (share_name.empty()) {
     auto it = std::find(ids_.begin(), ids_.end(), id);
     if (it == ids_.end()) return false;
@@ -113,8 +106,7 @@ bool SubscriptionIndex::Subscribers::Remove(std::string_view share_name,
   return true;
 }
 
-void SubscriptionIndex::Subscribers::ForEach(
-    absl::FunctionRef<void(uint64_t)> fn) const {
+void SubscriptionIndex::Subscribers::ForEach(absl::FunctionRef<void(uint64_t)> fn) const {
   for (uint64_t id : ids_) fn(id);
   if (shared_ == nullptr) return;
   for (const auto& group : *shared_) {
@@ -129,8 +121,7 @@ SubscriptionIndex::~SubscriptionIndex() { DestroyTree(std::move(root_)); }
 SubscriptionIndex::SubscriptionIndex(SubscriptionIndex&& other) noexcept
     : root_(std::move(other.root_)), size_(std::exchange(other.size_, 0)) {}
 
-SubscriptionIndex& SubscriptionIndex::operator=(
-    SubscriptionIndex&& other) noexcept {
+SubscriptionIndex& SubscriptionIndex::operator=(SubscriptionIndex&& other) noexcept {
   if (this != &other) {
     DestroyTree(std::move(root_));
     root_ = std::move(other.root_);
@@ -174,8 +165,8 @@ absl::Status SubscriptionIndex::Add(std::string_view filter, uint64_t id) {
 bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
   if (root_ == nullptr || !ValidateTopicFilter(filter).ok()) return false;
   const std::string_view share_name = StripShare(&filter);
-  // The nodes above the one the filter ends at, with the level leading down
-  // from each, so that nodes left empty can be unlinked bottom-up.
+  // The nodes above the one the filter ends at, with the level leading down from each, so that
+  // nodes left empty can be unlinked bottom-up.
   absl::InlinedVector<std::pair<Node*, std::string_view>, 8> path;
   Node* node = root_.get();
   topic_internal::LevelCursor levels(filter);
@@ -189,8 +180,7 @@ bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
     Node* child = nullptr;
     if (level == "+") {
       child = node->plus.get();
-    } else if (auto it = node->children.find(AsAbsl(level));
-               it != node->children.end()) {
+    } else if (auto it = node->children.find(AsAbsl(level)); it != node->children.end()) {
       child = it->second.get();
     }
     if (child == nullptr) return false;
@@ -213,21 +203,20 @@ bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
   return true;
 }
 
-void SubscriptionIndex::ForEachMatch(
-    std::string_view topic, absl::FunctionRef<void(uint64_t id)> fn) const {
+void SubscriptionIndex::ForEachMatch(std::string_view topic,
+                                     absl::FunctionRef<void(uint64_t id)> fn) const {
   if (root_ == nullptr) return;
-  // A depth-first walk: the literal branch is followed in place and `+`
-  // branches wait here, so the common all-literal path touches no heap.
+  // A depth-first walk: the literal branch is followed in place and `+` branches wait here, so the
+  // common all-literal path touches no heap.
   struct Pending {
     const Node* node;
-    // Start of the next topic level, or topic.size() + 1 once every level is
-    // consumed.
+    // Start of the next topic level, or topic.size() + 1 once every level is consumed.
     size_t pos;
   };
   absl::InlinedVector<Pending, 16> pending;
   pending.push_back({root_.get(), 0});
-  // [MQTT-4.7.2-1]: a `$` topic skips the wildcards at the root, which is where
-  // filters starting with a wildcard live.
+  // [MQTT-4.7.2-1]: a `$` topic skips the wildcards at the root, which is where filters starting
+  // with a wildcard live.
   const bool dollar_topic = !topic.empty() && topic[0] == '$';
   while (!pending.empty()) {
     const Node* node = pending.back().node;
@@ -256,8 +245,7 @@ void SubscriptionIndex::ForEachMatch(
   }
 }
 
-void SubscriptionIndex::Match(std::string_view topic,
-                              std::vector<uint64_t>* out) const {
+void SubscriptionIndex::Match(std::string_view topic, std::vector<uint64_t>* out) const {
   ForEachMatch(topic, [out](uint64_t id) { out->push_back(id); });
 }
 

@@ -21,8 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-std::vector<uint64_t> MatchIds(const SubscriptionIndex& index,
-                               std::string_view topic) {
+std::vector<uint64_t> MatchIds(const SubscriptionIndex& index, std::string_view topic) {
   std::vector<uint64_t> ids;
   index.Match(topic, &ids);
   return ids;
@@ -35,11 +34,9 @@ TEST(SubscriptionIndex, NewIndex_IsEmptyAndMatchesNothing) {
   EXPECT_THAT(MatchIds(index, "a"), IsEmpty());
 }
 
-TEST(SubscriptionIndex,
-     Add_InvalidFilter_ReturnsValidationErrorAndStoresNothing) {
+TEST(SubscriptionIndex, Add_InvalidFilter_ReturnsValidationErrorAndStoresNothing) {
   SubscriptionIndex index;
-  for (std::string_view filter :
-       {"", "a/#/b", "a+", "$share//a", "$share/g", "a\xFF"}) {
+  for (std::string_view filter : {"", "a/#/b", "a+", "$share//a", "$share/g", "a\xFF"}) {
     absl::Status status = index.Add(filter, 1);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << filter;
     EXPECT_EQ(status, ValidateTopicFilter(filter));
@@ -76,8 +73,7 @@ TEST(SubscriptionIndex, MultiLevelWildcard_MatchesParentLevel) {
   ASSERT_TRUE(index.Add("sport/tennis/player1/#", 1).ok());
   EXPECT_THAT(MatchIds(index, "sport/tennis/player1"), ElementsAre(1u));
   EXPECT_THAT(MatchIds(index, "sport/tennis/player1/ranking"), ElementsAre(1u));
-  EXPECT_THAT(MatchIds(index, "sport/tennis/player1/score/wimbledon"),
-              ElementsAre(1u));
+  EXPECT_THAT(MatchIds(index, "sport/tennis/player1/score/wimbledon"), ElementsAre(1u));
   EXPECT_THAT(MatchIds(index, "sport/tennis"), IsEmpty());
   EXPECT_THAT(MatchIds(index, "sport/tennis/player2"), IsEmpty());
 }
@@ -100,11 +96,9 @@ TEST(SubscriptionIndex, DollarTopics_SkipOnlyFiltersStartingWithWildcard) {
   ASSERT_TRUE(index.Add("$SYS/monitor/+", 4).ok());
   ASSERT_TRUE(index.Add("$SYS/monitor/Clients", 5).ok());
   ASSERT_TRUE(index.Add("+", 6).ok());
-  EXPECT_THAT(MatchIds(index, "$SYS/monitor/Clients"),
-              UnorderedElementsAre(3u, 4u, 5u));
+  EXPECT_THAT(MatchIds(index, "$SYS/monitor/Clients"), UnorderedElementsAre(3u, 4u, 5u));
   EXPECT_THAT(MatchIds(index, "$SYS"), ElementsAre(3u));
-  EXPECT_THAT(MatchIds(index, "x/monitor/Clients"),
-              UnorderedElementsAre(1u, 2u));
+  EXPECT_THAT(MatchIds(index, "x/monitor/Clients"), UnorderedElementsAre(1u, 2u));
 }
 
 TEST(SubscriptionIndex, SameFilterWithSeveralIds_ReturnsEach) {
@@ -116,8 +110,7 @@ TEST(SubscriptionIndex, SameFilterWithSeveralIds_ReturnsEach) {
   EXPECT_THAT(MatchIds(index, "a/b"), UnorderedElementsAre(1u, 2u, 3u));
 }
 
-TEST(SubscriptionIndex,
-     SameIdUnderSeveralFilters_ReturnedOncePerMatchingFilter) {
+TEST(SubscriptionIndex, SameIdUnderSeveralFilters_ReturnedOncePerMatchingFilter) {
   SubscriptionIndex index;
   ASSERT_TRUE(index.Add("a/b", 7).ok());
   ASSERT_TRUE(index.Add("a/+", 7).ok());
@@ -193,8 +186,7 @@ TEST(SubscriptionIndex, SharedFilter_MatchesOnInnerFilter) {
   EXPECT_THAT(MatchIds(index, "$share/group/sport/tennis"), IsEmpty());
 }
 
-TEST(SubscriptionIndex,
-     SharedAndPlainFilterWithSameIdAndInnerFilter_AreDistinct) {
+TEST(SubscriptionIndex, SharedAndPlainFilterWithSameIdAndInnerFilter_AreDistinct) {
   SubscriptionIndex index;
   ASSERT_TRUE(index.Add("$share/g/a", 1).ok());
   ASSERT_TRUE(index.Add("$share/h/a", 1).ok());
@@ -247,8 +239,9 @@ TEST(SubscriptionIndex, Move_TransfersFiltersAndLeavesSourceEmpty) {
   SubscriptionIndex moved(std::move(source));
   EXPECT_EQ(moved.size(), 1u);
   EXPECT_THAT(MatchIds(moved, "a/b"), ElementsAre(1u));
-  EXPECT_EQ(source.size(),
-            0u);  // NOLINT(bugprone-use-after-move): pinning moved-from state
+  // Pinning the moved-from state is the point here.
+  // NOLINTNEXTLINE(bugprone-use-after-move)
+  EXPECT_EQ(source.size(), 0u);
   EXPECT_THAT(MatchIds(source, "a/b"), IsEmpty());
   ASSERT_TRUE(source.Add("x", 2).ok());
 
@@ -260,8 +253,7 @@ TEST(SubscriptionIndex, Move_TransfersFiltersAndLeavesSourceEmpty) {
 }
 
 TEST(SubscriptionIndex, LongestFilters_AddMatchAndDestroyWithoutRecursion) {
-  // 32,768 levels: deep enough that a recursive walk or destructor would risk
-  // the stack, and more
+  // 32,768 levels: deep enough that a recursive walk or destructor would risk the stack, and more
   // `+` branches than Match keeps inline.
   std::string pluses = "+";
   while (pluses.size() + 2 <= kMaxTopicLength) pluses += "/+";
@@ -275,12 +267,10 @@ TEST(SubscriptionIndex, LongestFilters_AddMatchAndDestroyWithoutRecursion) {
   index.reset();
 }
 
-TEST(SubscriptionIndex,
-     Match_LiteralAndWildcardPaths_DoNotAllocateBeyondOutput) {
+TEST(SubscriptionIndex, Match_LiteralAndWildcardPaths_DoNotAllocateBeyondOutput) {
   SubscriptionIndex index;
   for (uint64_t i = 0; i < 100; ++i) {
-    ASSERT_TRUE(
-        index.Add("site/" + std::to_string(i) + "/device/+/temp", i).ok());
+    ASSERT_TRUE(index.Add("site/" + std::to_string(i) + "/device/+/temp", i).ok());
   }
   ASSERT_TRUE(index.Add("site/7/device/42/temp", 1000).ok());
   ASSERT_TRUE(index.Add("site/#", 1001).ok());
@@ -295,22 +285,19 @@ TEST(SubscriptionIndex,
   EXPECT_THAT(ids, UnorderedElementsAre(7u, 1000u, 1001u, 1002u, 1001u, 1002u));
 }
 
-// The index must agree with TopicMatchesFilter, pair by pair, on random filters
-// and topics drawn from a small alphabet so that collisions, empty levels, `$`
-// topics and shared filters all occur.
+// The index must agree with TopicMatchesFilter, pair by pair, on random filters and topics drawn
+// from a small alphabet so that collisions, empty levels, `$` topics and shared filters all occur.
 class RandomizedCrossCheck : public ::testing::Test {
  protected:
   std::string RandomLevels(bool filter) {
     std::string s;
-    // A lone empty level is the empty string, which is neither a valid topic
-    // nor a valid filter.
+    // A lone empty level is the empty string, which is neither a valid topic nor a valid filter.
     while (s.empty()) s = RandomLevelsMaybeEmpty(filter);
     return s;
   }
 
   std::string RandomLevelsMaybeEmpty(bool filter) {
-    static const char* const kTopicLevels[] = {"a",    "b",  "c", "",
-                                               "$SYS", "$x", "a$"};
+    static const char* const kTopicLevels[] = {"a", "b", "c", "", "$SYS", "$x", "a$"};
     std::string s;
     const int levels = 1 + rng_() % 5;
     for (int i = 0; i < levels; ++i) {
@@ -328,15 +315,13 @@ class RandomizedCrossCheck : public ::testing::Test {
 
   std::string RandomFilter() {
     std::string filter = RandomLevels(/*filter=*/true);
-    if (rng_() % 8 == 0)
-      filter = std::string("$share/") + "gh"[rng_() % 2] + "/" + filter;
+    if (rng_() % 8 == 0) filter = std::string("$share/") + "gh"[rng_() % 2] + "/" + filter;
     return filter;
   }
 
-  void ExpectIndexAgreesWithBruteForce(
-      const SubscriptionIndex& index,
-      const std::set<std::pair<std::string, uint64_t>>& model,
-      const std::vector<std::string>& topics) {
+  void ExpectIndexAgreesWithBruteForce(const SubscriptionIndex& index,
+                                       const std::set<std::pair<std::string, uint64_t>>& model,
+                                       const std::vector<std::string>& topics) {
     ASSERT_EQ(index.size(), model.size());
     int mismatches = 0;
     for (const std::string& topic : topics) {
@@ -348,9 +333,8 @@ class RandomizedCrossCheck : public ::testing::Test {
       std::sort(expected.begin(), expected.end());
       std::sort(actual.begin(), actual.end());
       if (actual != expected && ++mismatches <= 5) {
-        ADD_FAILURE() << "topic \"" << topic << "\": index found "
-                      << actual.size() << " ids, brute force "
-                      << expected.size();
+        ADD_FAILURE() << "topic \"" << topic << "\": index found " << actual.size()
+                      << " ids, brute force " << expected.size();
       }
     }
     EXPECT_EQ(mismatches, 0);
@@ -359,8 +343,7 @@ class RandomizedCrossCheck : public ::testing::Test {
   std::mt19937_64 rng_{20220623};
 };
 
-TEST_F(RandomizedCrossCheck,
-       IndexAgreesWithTopicMatchesFilter_BeforeAndAfterRemovals) {
+TEST_F(RandomizedCrossCheck, IndexAgreesWithTopicMatchesFilter_BeforeAndAfterRemovals) {
   SubscriptionIndex index;
   std::set<std::pair<std::string, uint64_t>> model;
   std::vector<std::pair<std::string, uint64_t>> added;
@@ -383,18 +366,15 @@ TEST_F(RandomizedCrossCheck,
   std::shuffle(added.begin(), added.end(), rng_);
   for (size_t i = 0; i < added.size() / 2; ++i) {
     const bool stored = model.erase(added[i]) == 1;
-    EXPECT_EQ(index.Remove(added[i].first, added[i].second), stored)
-        << added[i].first;
+    EXPECT_EQ(index.Remove(added[i].first, added[i].second), stored) << added[i].first;
   }
   ExpectIndexAgreesWithBruteForce(index, model, topics);
 
-  for (const auto& [filter, id] :
-       std::set<std::pair<std::string, uint64_t>>(model)) {
+  for (const auto& [filter, id] : std::set<std::pair<std::string, uint64_t>>(model)) {
     EXPECT_TRUE(index.Remove(filter, id)) << filter;
   }
   EXPECT_TRUE(index.empty());
-  for (const std::string& topic : topics)
-    EXPECT_THAT(MatchIds(index, topic), IsEmpty());
+  for (const std::string& topic : topics) EXPECT_THAT(MatchIds(index, topic), IsEmpty());
 }
 
 }  // namespace

@@ -17,51 +17,43 @@ using topic_internal::AsAbsl;
 
 constexpr std::string_view kSharePrefix = "$share/";
 
-absl::Status Invalid(std::string_view what, std::string_view rule,
-                     std::string_view text) {
+absl::Status Invalid(std::string_view what, std::string_view rule, std::string_view text) {
   return absl::InvalidArgumentError(
       absl::StrCat(AsAbsl(what), " ", AsAbsl(text), " ", AsAbsl(rule)));
 }
 
-absl::Status InvalidAt(std::string_view what, std::string_view rule,
-                       std::string_view text, size_t offset) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      AsAbsl(what), " ", AsAbsl(text), " at byte ", offset, " ", AsAbsl(rule)));
+absl::Status InvalidAt(std::string_view what, std::string_view rule, std::string_view text,
+                       size_t offset) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(AsAbsl(what), " ", AsAbsl(text), " at byte ", offset, " ", AsAbsl(rule)));
 }
 
-// The checks topic names and filters share. `what` is "topic name" or "topic
-// filter".
+// The checks topic names and filters share. `what` is "topic name" or "topic filter".
 absl::Status ValidateCommon(std::string_view what, std::string_view s) {
   if (s.empty()) {
-    return Invalid(what, "[MQTT-4.7.3-1]",
-                   "must be at least one character long");
+    return Invalid(what, "[MQTT-4.7.3-1]", "must be at least one character long");
   }
   if (s.size() > kMaxTopicLength) {
-    return Invalid(
-        what, "[MQTT-4.7.3-3]",
-        absl::StrCat("is ", s.size(), " bytes long, more than the ",
-                     kMaxTopicLength, " a UTF-8 Encoded String can hold"));
+    return Invalid(what, "[MQTT-4.7.3-3]",
+                   absl::StrCat("is ", s.size(), " bytes long, more than the ", kMaxTopicLength,
+                                " a UTF-8 Encoded String can hold"));
   }
-  // FindInvalidMqttUtf8 reports U+0000 like any other bad sequence; topics have
-  // their own rule for it, and it is the likelier mistake, so it gets its own
-  // message.
+  // FindInvalidMqttUtf8 reports U+0000 like any other bad sequence; topics have their own rule for
+  // it, and it is the likelier mistake, so it gets its own message.
   if (std::optional<size_t> bad = FindInvalidMqttUtf8(AsAbsl(s))) {
     if (s[*bad] == '\0') {
-      return InvalidAt(what, "[MQTT-4.7.3-2]",
-                       "contains the null character U+0000", *bad);
+      return InvalidAt(what, "[MQTT-4.7.3-2]", "contains the null character U+0000", *bad);
     }
-    return InvalidAt(
-        what, "[MQTT-1.5.4-1]",
-        "is not well-formed UTF-8 (bad byte sequence, overlong form, "
-        "surrogate or code point above U+10FFFF)",
-        *bad);
+    return InvalidAt(what, "[MQTT-1.5.4-1]",
+                     "is not well-formed UTF-8 (bad byte sequence, overlong form, "
+                     "surrogate or code point above U+10FFFF)",
+                     *bad);
   }
   return absl::OkStatus();
 }
 
-// Checks wildcard placement in a filter with no `$share/` prefix. `base` is the
-// offset of `filter` within the string the caller was given, so errors point
-// into that string.
+// Checks wildcard placement in a filter with no `$share/` prefix. `base` is the offset of `filter`
+// within the string the caller was given, so errors point into that string.
 absl::Status ValidateWildcards(std::string_view filter, size_t base) {
   const size_t n = filter.size();
   for (size_t i = 0; i < n; ++i) {
@@ -71,16 +63,13 @@ absl::Status ValidateWildcards(std::string_view filter, size_t base) {
     const bool ends_filter = i + 1 == n;
     const bool ends_level = ends_filter || filter[i + 1] == '/';
     if (c == '+' && !(starts_level && ends_level)) {
-      return InvalidAt(
-          "topic filter", "[MQTT-4.7.1-3]",
-          "has a single-level wildcard '+' that does not occupy a whole level",
-          base + i);
+      return InvalidAt("topic filter", "[MQTT-4.7.1-3]",
+                       "has a single-level wildcard '+' that does not occupy a whole level",
+                       base + i);
     }
     if (c == '#' && !(starts_level && ends_filter)) {
-      return InvalidAt(
-          "topic filter", "[MQTT-4.7.1-2]",
-          "has a multi-level wildcard '#' that is not the whole last level",
-          base + i);
+      return InvalidAt("topic filter", "[MQTT-4.7.1-2]",
+                       "has a multi-level wildcard '#' that is not the whole last level", base + i);
     }
   }
   return absl::OkStatus();
@@ -94,8 +83,7 @@ absl::Status ValidateTopicName(std::string_view topic) {
   const size_t wildcard = topic.find_first_of("+#");
   if (wildcard != std::string_view::npos) {
     return InvalidAt("topic name", "[MQTT-4.7.1-1]",
-                     absl::StrCat("contains the wildcard '",
-                                  AsAbsl(topic.substr(wildcard, 1)),
+                     absl::StrCat("contains the wildcard '", AsAbsl(topic.substr(wildcard, 1)),
                                   "', which only topic filters may use"),
                      wildcard);
   }
@@ -129,13 +117,11 @@ absl::Status ValidateTopicFilter(std::string_view filter) {
 }
 
 std::optional<SharedFilter> ParseSharedSubscription(std::string_view filter) {
-  if (filter.substr(0, kSharePrefix.size()) != kSharePrefix)
-    return std::nullopt;
+  if (filter.substr(0, kSharePrefix.size()) != kSharePrefix) return std::nullopt;
   const size_t name_end = filter.find('/', kSharePrefix.size());
   if (name_end == std::string_view::npos) return std::nullopt;
-  return SharedFilter{
-      filter.substr(kSharePrefix.size(), name_end - kSharePrefix.size()),
-      filter.substr(name_end + 1)};
+  return SharedFilter{filter.substr(kSharePrefix.size(), name_end - kSharePrefix.size()),
+                      filter.substr(name_end + 1)};
 }
 
 bool TopicMatchesFilter(std::string_view filter, std::string_view topic) {
@@ -150,8 +136,7 @@ bool TopicMatchesFilter(std::string_view filter, std::string_view topic) {
   topic_internal::LevelCursor t(topic);
   while (!f.done()) {
     const std::string_view level = f.Next();
-    // Checked before running out of topic levels because `#` also matches the
-    // parent level.
+    // Checked before running out of topic levels because `#` also matches the parent level.
     if (level == "#") return true;
     if (t.done()) return false;
     const std::string_view topic_level = t.Next();

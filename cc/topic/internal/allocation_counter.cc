@@ -13,8 +13,7 @@ thread_local size_t allocation_count = 0;
 void* CountedAllocate(size_t size) {
   ++allocation_count;
   void* p = std::malloc(size == 0 ? 1 : size);
-  // Tests run without exceptions in mind; running out of memory ends the test
-  // either way.
+  // Tests run without exceptions in mind; running out of memory ends the test either way.
   if (p == nullptr) std::abort();
   return p;
 }
@@ -26,12 +25,8 @@ size_t AllocationCount() { return allocation_count; }
 }  // namespace topic_internal
 }  // namespace ouzel
 
-void* operator new(size_t size) {
-  return ouzel::topic_internal::CountedAllocate(size);
-}
-void* operator new[](size_t size) {
-  return ouzel::topic_internal::CountedAllocate(size);
-}
+void* operator new(size_t size) { return ouzel::topic_internal::CountedAllocate(size); }
+void* operator new[](size_t size) { return ouzel::topic_internal::CountedAllocate(size); }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }

@@ -1,6 +1,6 @@
-// Test-only: counts calls to the global operator new on the calling thread, so
-// tests can pin that matching does not allocate. Linking this library replaces
-// operator new and delete for the whole binary.
+// Test-only: counts calls to the global operator new on the calling thread, so tests can pin that
+// matching does not allocate. Linking this library replaces operator new and delete for the whole
+// binary.
 //
 //   const size_t before = AllocationCount();
 //   TopicMatchesFilter("a/+", "a/b");

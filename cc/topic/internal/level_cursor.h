@@ -1,6 +1,5 @@
-// Walks the `/`-separated levels of a topic name or filter without allocating,
-// for the matcher and the subscription index, which must agree on what a level
-// is.
+// Walks the `/`-separated levels of a topic name or filter without allocating, for the matcher and
+// the subscription index, which must agree on what a level is.
 //
 //   LevelCursor levels("a//b/");  // yields "a", "", "b", ""
 //   while (!levels.done()) Use(levels.Next());
@@ -13,8 +12,8 @@
 namespace ouzel {
 namespace topic_internal {
 
-// A string with k slashes has k + 1 levels, so a trailing `/` yields a final
-// empty level and the empty string yields one empty level.
+// A string with k slashes has k + 1 levels, so a trailing `/` yields a final empty level and the
+// empty string yields one empty level.
 class LevelCursor {
  public:
   explicit LevelCursor(std::string_view s) : s_(s) {}
@@ -32,8 +31,7 @@ class LevelCursor {
 
  private:
   std::string_view s_;
-  // Start of the next level; one past the end once every level has been
-  // returned.
+  // Start of the next level; one past the end once every level has been returned.
   size_t pos_ = 0;
 };
 
