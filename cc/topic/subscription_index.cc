@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -15,16 +15,14 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "cc/base/status_macros.h"
-#include "cc/topic/internal/absl_view.h"
 #include "cc/topic/internal/level_cursor.h"
 #include "cc/topic/topic.h"
 
 namespace ouzel {
 
-using topic_internal::AsAbsl;
 
 struct SubscriptionIndex::Node {
-  // Keyed by the literal level; lookups pass absl::string_view (AsAbsl), so they copy nothing.
+  // Keyed by the literal level; lookups take absl::string_view, so they copy nothing.
   absl::flat_hash_map<std::string, std::unique_ptr<Node>> children;
   std::unique_ptr<Node> plus;
   // Filters whose last level is this node.
@@ -56,7 +54,7 @@ void DestroyTree(std::unique_ptr<Node> root) {
 
 // Splits off the share name; it stays empty for a plain filter, since a valid shared filter always
 // has a non-empty one.
-std::string_view StripShare(std::string_view* filter) {
+absl::string_view StripShare(absl::string_view* filter) {
   if (std::optional<SharedFilter> shared = ParseSharedSubscription(*filter)) {
     *filter = shared->filter;
     return shared->share_name;
@@ -66,7 +64,7 @@ std::string_view StripShare(std::string_view* filter) {
 
 }  // namespace
 
-bool SubscriptionIndex::Subscribers::Add(std::string_view share_name, uint64_t id) {
+bool SubscriptionIndex::Subscribers::Add(absl::string_view share_name, uint64_t id) {
   if (share_name.empty()) {
     if (std::find(ids_.begin(), ids_.end(), id) != ids_.end()) return false;
     ids_.push_back(id);
@@ -75,13 +73,13 @@ bool SubscriptionIndex::Subscribers::Add(std::string_view share_name, uint64_t i
   if (shared_ == nullptr) {
     shared_ = std::make_unique<absl::flat_hash_map<std::string, std::vector<uint64_t>>>();
   }
-  std::vector<uint64_t>& ids = (*shared_)[AsAbsl(share_name)];
+  std::vector<uint64_t>& ids = (*shared_)[share_name];
   if (std::find(ids.begin(), ids.end(), id) != ids.end()) return false;
   ids.push_back(id);
   return true;
 }
 
-bool SubscriptionIndex::Subscribers::Remove(std::string_view share_name, uint64_t id) {
+bool SubscriptionIndex::Subscribers::Remove(absl::string_view share_name, uint64_t id) {
   if (share_name.empty()) {
     auto it = std::find(ids_.begin(), ids_.end(), id);
     if (it == ids_.end()) return false;
@@ -92,7 +90,7 @@ bool SubscriptionIndex::Subscribers::Remove(std::string_view share_name, uint64_
     return true;
   }
   if (shared_ == nullptr) return false;
-  auto group = shared_->find(AsAbsl(share_name));
+  auto group = shared_->find(share_name);
   if (group == shared_->end()) return false;
   std::vector<uint64_t>& ids = group->second;
   auto it = std::find(ids.begin(), ids.end(), id);
@@ -130,15 +128,15 @@ SubscriptionIndex& SubscriptionIndex::operator=(SubscriptionIndex&& other) noexc
   return *this;
 }
 
-absl::Status SubscriptionIndex::Add(std::string_view filter, uint64_t id) {
+absl::Status SubscriptionIndex::Add(absl::string_view filter, uint64_t id) {
   OUZEL_RETURN_IF_ERROR(ValidateTopicFilter(filter));
-  const std::string_view share_name = StripShare(&filter);
+  const absl::string_view share_name = StripShare(&filter);
   if (root_ == nullptr) root_ = std::make_unique<Node>();
   Node* node = root_.get();
   topic_internal::LevelCursor levels(filter);
   Subscribers* target = nullptr;
   while (target == nullptr) {
-    const std::string_view level = levels.Next();
+    const absl::string_view level = levels.Next();
     if (level == "#") {
       // Validation guarantees `#` is the last level.
       target = &node->multi;
@@ -148,7 +146,7 @@ absl::Status SubscriptionIndex::Add(std::string_view filter, uint64_t id) {
     if (level == "+") {
       child = &node->plus;
     } else {
-      auto it = node->children.find(AsAbsl(level));
+      auto it = node->children.find(level);
       if (it == node->children.end()) {
         it = node->children.emplace(std::string(level), nullptr).first;
       }
@@ -162,17 +160,17 @@ absl::Status SubscriptionIndex::Add(std::string_view filter, uint64_t id) {
   return absl::OkStatus();
 }
 
-bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
+bool SubscriptionIndex::Remove(absl::string_view filter, uint64_t id) {
   if (root_ == nullptr || !ValidateTopicFilter(filter).ok()) return false;
-  const std::string_view share_name = StripShare(&filter);
+  const absl::string_view share_name = StripShare(&filter);
   // The nodes above the one the filter ends at, with the level leading down from each, so that
   // nodes left empty can be unlinked bottom-up.
-  absl::InlinedVector<std::pair<Node*, std::string_view>, 8> path;
+  absl::InlinedVector<std::pair<Node*, absl::string_view>, 8> path;
   Node* node = root_.get();
   topic_internal::LevelCursor levels(filter);
   Subscribers* target = nullptr;
   while (target == nullptr) {
-    const std::string_view level = levels.Next();
+    const absl::string_view level = levels.Next();
     if (level == "#") {
       target = &node->multi;
       break;
@@ -180,7 +178,7 @@ bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
     Node* child = nullptr;
     if (level == "+") {
       child = node->plus.get();
-    } else if (auto it = node->children.find(AsAbsl(level)); it != node->children.end()) {
+    } else if (auto it = node->children.find(level); it != node->children.end()) {
       child = it->second.get();
     }
     if (child == nullptr) return false;
@@ -196,14 +194,14 @@ bool SubscriptionIndex::Remove(std::string_view filter, uint64_t id) {
     if (level == "+") {
       parent->plus.reset();
     } else {
-      parent->children.erase(AsAbsl(level));
+      parent->children.erase(level);
     }
     node = parent;
   }
   return true;
 }
 
-void SubscriptionIndex::ForEachMatch(std::string_view topic,
+void SubscriptionIndex::ForEachMatch(absl::string_view topic,
                                      absl::FunctionRef<void(uint64_t id)> fn) const {
   if (root_ == nullptr) return;
   // A depth-first walk: the literal branch is followed in place and `+` branches wait here, so the
@@ -231,21 +229,21 @@ void SubscriptionIndex::ForEachMatch(std::string_view topic,
         break;
       }
       size_t end = topic.find('/', pos);
-      if (end == std::string_view::npos) end = topic.size();
-      const std::string_view level = topic.substr(pos, end - pos);
+      if (end == absl::string_view::npos) end = topic.size();
+      const absl::string_view level = topic.substr(pos, end - pos);
       pos = end + 1;
       if (node->plus != nullptr && !skip_wildcards) {
         pending.push_back({node->plus.get(), pos});
       }
       if (node->children.empty()) break;
-      auto it = node->children.find(AsAbsl(level));
+      auto it = node->children.find(level);
       if (it == node->children.end()) break;
       node = it->second.get();
     }
   }
 }
 
-void SubscriptionIndex::Match(std::string_view topic, std::vector<uint64_t>* out) const {
+void SubscriptionIndex::Match(absl::string_view topic, std::vector<uint64_t>* out) const {
   ForEachMatch(topic, [out](uint64_t id) { out->push_back(id); });
 }
 

@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -45,18 +45,18 @@ class SubscriptionIndex {
   // several filters; adding a pair that is already stored changes nothing and returns OK.
   // `$share/a/x` and `x` are different filters even though they match the same topics. Returns the
   // error of ValidateTopicFilter for an invalid filter.
-  absl::Status Add(std::string_view filter, uint64_t id);
+  absl::Status Add(absl::string_view filter, uint64_t id);
 
   // Removes the pair (`filter`, `id`); returns whether it was stored.
-  bool Remove(std::string_view filter, uint64_t id);
+  bool Remove(absl::string_view filter, uint64_t id);
 
   // Appends to `*out` the id of every stored pair whose filter matches `topic`: an id stored under
   // two matching filters is appended twice. Order is unspecified. Apart from growing `*out`,
   // allocates only for topics with more than 16 levels under `+` branches.
-  void Match(std::string_view topic, std::vector<uint64_t>* out) const;
+  void Match(absl::string_view topic, std::vector<uint64_t>* out) const;
 
   // As Match, calling `fn` once per matching pair. `fn` must not modify this index.
-  void ForEachMatch(std::string_view topic, absl::FunctionRef<void(uint64_t id)> fn) const;
+  void ForEachMatch(absl::string_view topic, absl::FunctionRef<void(uint64_t id)> fn) const;
 
   // Number of stored (filter, id) pairs.
   size_t size() const { return size_; }
@@ -73,8 +73,8 @@ class SubscriptionIndex {
    public:
     bool empty() const { return ids_.empty() && shared_ == nullptr; }
     // Return whether the pair was newly added / was present.
-    bool Add(std::string_view share_name, uint64_t id);
-    bool Remove(std::string_view share_name, uint64_t id);
+    bool Add(absl::string_view share_name, uint64_t id);
+    bool Remove(absl::string_view share_name, uint64_t id);
     void ForEach(absl::FunctionRef<void(uint64_t)> fn) const;
 
    private:

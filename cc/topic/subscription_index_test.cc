@@ -21,7 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-std::vector<uint64_t> MatchIds(const SubscriptionIndex& index, std::string_view topic) {
+std::vector<uint64_t> MatchIds(const SubscriptionIndex& index, absl::string_view topic) {
   std::vector<uint64_t> ids;
   index.Match(topic, &ids);
   return ids;
@@ -36,7 +36,7 @@ TEST(SubscriptionIndex, NewIndex_IsEmptyAndMatchesNothing) {
 
 TEST(SubscriptionIndex, Add_InvalidFilter_ReturnsValidationErrorAndStoresNothing) {
   SubscriptionIndex index;
-  for (std::string_view filter : {"", "a/#/b", "a+", "$share//a", "$share/g", "a\xFF"}) {
+  for (absl::string_view filter : {"", "a/#/b", "a+", "$share//a", "$share/g", "a\xFF"}) {
     absl::Status status = index.Add(filter, 1);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << filter;
     EXPECT_EQ(status, ValidateTopicFilter(filter));

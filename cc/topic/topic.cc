@@ -2,34 +2,32 @@
 
 #include <cstddef>
 #include <optional>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "cc/codec/utf8.h"
-#include "cc/topic/internal/absl_view.h"
 #include "cc/topic/internal/level_cursor.h"
 
 namespace ouzel {
 namespace {
 
-using topic_internal::AsAbsl;
 
-constexpr std::string_view kSharePrefix = "$share/";
+constexpr absl::string_view kSharePrefix = "$share/";
 
-absl::Status Invalid(std::string_view what, std::string_view rule, std::string_view text) {
+absl::Status Invalid(absl::string_view what, absl::string_view rule, absl::string_view text) {
   return absl::InvalidArgumentError(
-      absl::StrCat(AsAbsl(what), " ", AsAbsl(text), " ", AsAbsl(rule)));
+      absl::StrCat(what, " ", text, " ", rule));
 }
 
-absl::Status InvalidAt(std::string_view what, std::string_view rule, std::string_view text,
+absl::Status InvalidAt(absl::string_view what, absl::string_view rule, absl::string_view text,
                        size_t offset) {
   return absl::InvalidArgumentError(
-      absl::StrCat(AsAbsl(what), " ", AsAbsl(text), " at byte ", offset, " ", AsAbsl(rule)));
+      absl::StrCat(what, " ", text, " at byte ", offset, " ", rule));
 }
 
 // The checks topic names and filters share. `what` is "topic name" or "topic filter".
-absl::Status ValidateCommon(std::string_view what, std::string_view s) {
+absl::Status ValidateCommon(absl::string_view what, absl::string_view s) {
   if (s.empty()) {
     return Invalid(what, "[MQTT-4.7.3-1]", "must be at least one character long");
   }
@@ -40,7 +38,7 @@ absl::Status ValidateCommon(std::string_view what, std::string_view s) {
   }
   // FindInvalidMqttUtf8 reports U+0000 like any other bad sequence; topics have their own rule for
   // it, and it is the likelier mistake, so it gets its own message.
-  if (std::optional<size_t> bad = FindInvalidMqttUtf8(AsAbsl(s))) {
+  if (std::optional<size_t> bad = FindInvalidMqttUtf8(s)) {
     if (s[*bad] == '\0') {
       return InvalidAt(what, "[MQTT-4.7.3-2]", "contains the null character U+0000", *bad);
     }
@@ -54,7 +52,7 @@ absl::Status ValidateCommon(std::string_view what, std::string_view s) {
 
 // Checks wildcard placement in a filter with no `$share/` prefix. `base` is the offset of `filter`
 // within the string the caller was given, so errors point into that string.
-absl::Status ValidateWildcards(std::string_view filter, size_t base) {
+absl::Status ValidateWildcards(absl::string_view filter, size_t base) {
   const size_t n = filter.size();
   for (size_t i = 0; i < n; ++i) {
     const char c = filter[i];
@@ -77,20 +75,20 @@ absl::Status ValidateWildcards(std::string_view filter, size_t base) {
 
 }  // namespace
 
-absl::Status ValidateTopicName(std::string_view topic) {
+absl::Status ValidateTopicName(absl::string_view topic) {
   absl::Status status = ValidateCommon("topic name", topic);
   if (!status.ok()) return status;
   const size_t wildcard = topic.find_first_of("+#");
-  if (wildcard != std::string_view::npos) {
+  if (wildcard != absl::string_view::npos) {
     return InvalidAt("topic name", "[MQTT-4.7.1-1]",
-                     absl::StrCat("contains the wildcard '", AsAbsl(topic.substr(wildcard, 1)),
+                     absl::StrCat("contains the wildcard '", topic.substr(wildcard, 1),
                                   "', which only topic filters may use"),
                      wildcard);
   }
   return absl::OkStatus();
 }
 
-absl::Status ValidateTopicFilter(std::string_view filter) {
+absl::Status ValidateTopicFilter(absl::string_view filter) {
   absl::Status status = ValidateCommon("topic filter", filter);
   if (!status.ok()) return status;
   if (filter.substr(0, kSharePrefix.size()) != kSharePrefix) {
@@ -98,14 +96,14 @@ absl::Status ValidateTopicFilter(std::string_view filter) {
   }
   const size_t name_begin = kSharePrefix.size();
   size_t name_end = filter.find('/', name_begin);
-  const bool has_separator = name_end != std::string_view::npos;
+  const bool has_separator = name_end != absl::string_view::npos;
   if (!has_separator) name_end = filter.size();
   if (name_end == name_begin) {
     return Invalid("shared subscription", "[MQTT-4.8.2-1]",
                    "needs a ShareName at least one character long");
   }
   const size_t bad = filter.substr(0, name_end).find_first_of("+#", name_begin);
-  if (bad != std::string_view::npos) {
+  if (bad != absl::string_view::npos) {
     return InvalidAt("shared subscription", "[MQTT-4.8.2-2]",
                      "has a ShareName containing a wildcard", bad);
   }
@@ -116,15 +114,15 @@ absl::Status ValidateTopicFilter(std::string_view filter) {
   return ValidateWildcards(filter.substr(name_end + 1), name_end + 1);
 }
 
-std::optional<SharedFilter> ParseSharedSubscription(std::string_view filter) {
+std::optional<SharedFilter> ParseSharedSubscription(absl::string_view filter) {
   if (filter.substr(0, kSharePrefix.size()) != kSharePrefix) return std::nullopt;
   const size_t name_end = filter.find('/', kSharePrefix.size());
-  if (name_end == std::string_view::npos) return std::nullopt;
+  if (name_end == absl::string_view::npos) return std::nullopt;
   return SharedFilter{filter.substr(kSharePrefix.size(), name_end - kSharePrefix.size()),
                       filter.substr(name_end + 1)};
 }
 
-bool TopicMatchesFilter(std::string_view filter, std::string_view topic) {
+bool TopicMatchesFilter(absl::string_view filter, absl::string_view topic) {
   if (std::optional<SharedFilter> shared = ParseSharedSubscription(filter)) {
     filter = shared->filter;
   }
@@ -135,11 +133,11 @@ bool TopicMatchesFilter(std::string_view filter, std::string_view topic) {
   topic_internal::LevelCursor f(filter);
   topic_internal::LevelCursor t(topic);
   while (!f.done()) {
-    const std::string_view level = f.Next();
+    const absl::string_view level = f.Next();
     // Checked before running out of topic levels because `#` also matches the parent level.
     if (level == "#") return true;
     if (t.done()) return false;
-    const std::string_view topic_level = t.Next();
+    const absl::string_view topic_level = t.Next();
     if (level != "+" && level != topic_level) return false;
   }
   return t.done();

@@ -17,7 +17,7 @@
 
 #include <cstddef>
 #include <optional>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 
@@ -30,25 +30,25 @@ inline constexpr size_t kMaxTopicLength = 65535;
 // UTF-8 (well-formed, no U+0000, no surrogates) and free of the wildcards `+` and `#`. Returns
 // absl::InvalidArgumentError naming the broken rule and, where there is one, the byte offset of the
 // offending character.
-absl::Status ValidateTopicName(std::string_view topic);
+absl::Status ValidateTopicName(absl::string_view topic);
 
 // Checks a topic filter for SUBSCRIBE or UNSUBSCRIBE: the same length and UTF-8 rules as topic
 // names; `#` only as the whole last level; `+` only as a whole level; and for a filter starting
 // with `$share/`, a non-empty ShareName without `/`, `+` or `#`, followed by `/` and a non-empty
 // valid filter. Returns absl::InvalidArgumentError naming the broken rule and the byte offset.
-absl::Status ValidateTopicFilter(std::string_view filter);
+absl::Status ValidateTopicFilter(absl::string_view filter);
 
 // The two parts of a shared subscription filter `$share/{share_name}/{filter}`. Both views point
 // into the string that was parsed.
 struct SharedFilter {
-  std::string_view share_name;
-  std::string_view filter;
+  absl::string_view share_name;
+  absl::string_view filter;
 };
 
 // Splits a filter that starts with `$share/` at the `/` ending the share name. Returns nullopt when
 // `filter` does not start with `$share/` or has no `/` after the share name. This only splits:
 // either part may still be empty or invalid, so call ValidateTopicFilter first.
-std::optional<SharedFilter> ParseSharedSubscription(std::string_view filter);
+std::optional<SharedFilter> ParseSharedSubscription(absl::string_view filter);
 
 // Whether `topic` (a topic name) matches `filter`. `+` matches exactly one level, which may be
 // empty; `#` matches any number of levels including none, so `sport/#` matches `sport`. Topics
@@ -58,7 +58,7 @@ std::optional<SharedFilter> ParseSharedSubscription(std::string_view filter);
 //
 // Both arguments are expected to be valid; for invalid ones the result is unspecified (but the call
 // is still safe).
-bool TopicMatchesFilter(std::string_view filter, std::string_view topic);
+bool TopicMatchesFilter(absl::string_view filter, absl::string_view topic);
 
 }  // namespace ouzel
 

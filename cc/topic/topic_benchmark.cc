@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -19,8 +19,8 @@ constexpr int kFilterCount = 100000;
 
 void BM_TopicMatchesFilter(benchmark::State& state, const char* filter_chars,
                            const char* topic_chars) {
-  const std::string_view filter = filter_chars;
-  const std::string_view topic = topic_chars;
+  const absl::string_view filter = filter_chars;
+  const absl::string_view topic = topic_chars;
   for (auto _ : state) {
     benchmark::DoNotOptimize(TopicMatchesFilter(filter, topic));
   }

@@ -3,7 +3,7 @@
 #include <optional>
 #include <random>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "cc/topic/internal/allocation_counter.h"
@@ -22,9 +22,9 @@ MATCHER_P(IsInvalidWith, pieces, "") {
     *result_listener << "code is " << absl::StatusCodeToString(arg.code());
     return false;
   }
-  const std::string message(arg.message());
-  for (std::string_view piece : pieces) {
-    if (message.find(piece) == std::string::npos) {
+  const absl::string_view message = arg.message();
+  for (absl::string_view piece : pieces) {
+    if (message.find(piece) == absl::string_view::npos) {
       *result_listener << "message \"" << message << "\" lacks \"" << piece << "\"";
       return false;
     }
@@ -32,15 +32,15 @@ MATCHER_P(IsInvalidWith, pieces, "") {
   return true;
 }
 
-std::vector<std::string_view> Pieces(std::initializer_list<std::string_view> p) {
-  return std::vector<std::string_view>(p);
+std::vector<absl::string_view> Pieces(std::initializer_list<absl::string_view> p) {
+  return std::vector<absl::string_view>(p);
 }
 
 // ---------------------------------------------------------------------------------------------
 // ValidateTopicName
 
 TEST(ValidateTopicName, OrdinaryNames_AreValid) {
-  for (std::string_view topic : {"sport/tennis/player1", "a", "/", "//", "/finance", "sport/",
+  for (absl::string_view topic : {"sport/tennis/player1", "a", "/", "//", "/finance", "sport/",
                                  "a//b", " ", "$SYS/broker/uptime", "$share/g/a",
                                  "caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80"}) {
     EXPECT_TRUE(ValidateTopicName(topic).ok()) << topic;
@@ -108,7 +108,7 @@ TEST(ValidateTopicName, EncodedSurrogate_IsRejected) {
 }
 
 TEST(ValidateTopicName, CodePointsAtUtf8Boundaries_AreValid) {
-  for (std::string_view topic : {
+  for (absl::string_view topic : {
            "\x7F",              // U+007F, discouraged but allowed
            "\xC2\x80",          // U+0080
            "\xDF\xBF",          // U+07FF
@@ -127,7 +127,7 @@ TEST(ValidateTopicName, CodePointsAtUtf8Boundaries_AreValid) {
 // ValidateTopicFilter
 
 TEST(ValidateTopicFilter, SpecExamples_AreValid) {
-  for (std::string_view filter :
+  for (absl::string_view filter :
        {"sport/tennis/player1/#", "sport/#", "#", "+", "+/tennis/#", "sport/+/player1", "/+", "+/+",
         "sport/tennis/+", "sport/+", "$SYS/#", "$SYS/monitor/+", "+/monitor/Clients", "a", "/",
         "+/", "//", "a/+/+/b", "+/+/#"}) {
@@ -161,7 +161,7 @@ TEST(ValidateTopicFilter, MultiLevelWildcardNotLast_IsRejectedWithOffset) {
               IsInvalidWith(Pieces({"[MQTT-4.7.1-2]", "byte 12"})));
   EXPECT_THAT(ValidateTopicFilter("sport/tennis/#/ranking"),
               IsInvalidWith(Pieces({"[MQTT-4.7.1-2]", "byte 13"})));
-  for (std::string_view filter : {"#/", "##", "a#", "#a", "a/#/", "+/#/#", "a/b#/c"}) {
+  for (absl::string_view filter : {"#/", "##", "a#", "#a", "a/#/", "+/#/#", "a/b#/c"}) {
     EXPECT_THAT(ValidateTopicFilter(filter), IsInvalidWith(Pieces({"[MQTT-4.7.1-2]"}))) << filter;
   }
 }
@@ -170,13 +170,13 @@ TEST(ValidateTopicFilter, SingleLevelWildcardNotWholeLevel_IsRejectedWithOffset)
   // Spec 4.7.1.3: "sport+" is not valid.
   EXPECT_THAT(ValidateTopicFilter("sport+"), IsInvalidWith(Pieces({"[MQTT-4.7.1-3]", "byte 5"})));
   EXPECT_THAT(ValidateTopicFilter("a/b+/c"), IsInvalidWith(Pieces({"[MQTT-4.7.1-3]", "byte 3"})));
-  for (std::string_view filter : {"+a", "++", "a/+b", "+/+x/c", "+#"}) {
+  for (absl::string_view filter : {"+a", "++", "a/+b", "+/+x/c", "+#"}) {
     EXPECT_THAT(ValidateTopicFilter(filter), IsInvalidWith(Pieces({"[MQTT-4.7.1-3]"}))) << filter;
   }
 }
 
 TEST(ValidateTopicFilter, SharedSubscriptions_AreValid) {
-  for (std::string_view filter :
+  for (absl::string_view filter :
        {"$share/group/sport/#", "$share/g/+", "$share/g/#", "$share/g//", "$share/g/$SYS/#",
         "$share/consumer1/sport/tennis/+", "$share/\xC3\xA9/a"}) {
     EXPECT_TRUE(ValidateTopicFilter(filter).ok()) << filter << ": " << ValidateTopicFilter(filter);
@@ -212,7 +212,7 @@ TEST(ValidateTopicFilter, SharedWithInvalidInnerFilter_ReportsOffsetInWholeFilte
 
 TEST(ValidateTopicFilter, DollarShareLookalikes_AreOrdinaryFilters) {
   // Only the exact prefix "$share/" makes a shared subscription; these follow the plain rules.
-  for (std::string_view filter : {"$share", "$shared/x/#", "$SHARE/g/a", "$Share/+"}) {
+  for (absl::string_view filter : {"$share", "$shared/x/#", "$SHARE/g/a", "$Share/+"}) {
     EXPECT_TRUE(ValidateTopicFilter(filter).ok()) << filter;
   }
   EXPECT_THAT(ValidateTopicFilter("$share+"), IsInvalidWith(Pieces({"[MQTT-4.7.1-3]"})));
@@ -232,7 +232,7 @@ TEST(ParseSharedSubscription, SplitsShareNameAndFilter_ViewingTheInput) {
 }
 
 TEST(ParseSharedSubscription, NonSharedFilters_ReturnNullopt) {
-  for (std::string_view filter :
+  for (absl::string_view filter :
        {"a/b", "#", "$share", "$share/", "$share/g", "$SHARE/g/a", "$sharex/g/a", "share/g/a"}) {
     EXPECT_FALSE(ParseSharedSubscription(filter).has_value()) << filter;
   }
@@ -299,7 +299,7 @@ TEST(TopicMatchesFilter, MultiLevelWildcard_MatchesParentLevel) {
 }
 
 TEST(TopicMatchesFilter, MultiLevelWildcardAlone_MatchesEveryNonDollarTopic) {
-  for (std::string_view topic : {"a", "/", "//", "a/b/c", "sport/tennis/player1", " "}) {
+  for (absl::string_view topic : {"a", "/", "//", "a/b/c", "sport/tennis/player1", " "}) {
     EXPECT_TRUE(TopicMatchesFilter("#", topic)) << topic;
   }
 }

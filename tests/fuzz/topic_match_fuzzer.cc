@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "cc/topic/subscription_index.h"
@@ -20,7 +20,7 @@ namespace {
 constexpr uint64_t kFilterId = 42;
 constexpr uint64_t kSelfId = 7;
 
-void Check(bool ok, const char* invariant, std::string_view filter, std::string_view topic) {
+void Check(bool ok, const char* invariant, absl::string_view filter, absl::string_view topic) {
   if (ok) return;
   std::fprintf(stderr, "invariant violated: %s\nfilter: %.*s\ntopic: %.*s\n", invariant,
                static_cast<int>(filter.size()), filter.data(), static_cast<int>(topic.size()),
@@ -31,14 +31,14 @@ void Check(bool ok, const char* invariant, std::string_view filter, std::string_
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const absl::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t separator = input.find('\0');
-  if (separator == std::string_view::npos) {
+  if (separator == absl::string_view::npos) {
     (void)ouzel::TopicMatchesFilter(input, input);
     return 0;
   }
-  const std::string_view filter = input.substr(0, separator);
-  const std::string_view topic = input.substr(separator + 1);
+  const absl::string_view filter = input.substr(0, separator);
+  const absl::string_view topic = input.substr(separator + 1);
   const bool expected = ouzel::TopicMatchesFilter(filter, topic);
 
   ouzel::SubscriptionIndex index;

@@ -7,7 +7,7 @@
 #define OUZEL_CC_TOPIC_INTERNAL_LEVEL_CURSOR_H_
 
 #include <cstddef>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace ouzel {
 namespace topic_internal {
@@ -16,21 +16,21 @@ namespace topic_internal {
 // empty string yields one empty level.
 class LevelCursor {
  public:
-  explicit LevelCursor(std::string_view s) : s_(s) {}
+  explicit LevelCursor(absl::string_view s) : s_(s) {}
 
   bool done() const { return pos_ > s_.size(); }
 
   // Requires !done().
-  std::string_view Next() {
+  absl::string_view Next() {
     size_t end = s_.find('/', pos_);
-    if (end == std::string_view::npos) end = s_.size();
-    const std::string_view level = s_.substr(pos_, end - pos_);
+    if (end == absl::string_view::npos) end = s_.size();
+    const absl::string_view level = s_.substr(pos_, end - pos_);
     pos_ = end + 1;
     return level;
   }
 
  private:
-  std::string_view s_;
+  absl::string_view s_;
   // Start of the next level; one past the end once every level has been returned.
   size_t pos_ = 0;
 };
