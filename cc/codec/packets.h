@@ -192,9 +192,11 @@ struct UnsubackPacket {
 
 struct PingreqPacket {
   friend bool operator==(const PingreqPacket&, const PingreqPacket&) { return true; }
+  friend bool operator!=(const PingreqPacket&, const PingreqPacket&) { return false; }
 };
 struct PingrespPacket {
   friend bool operator==(const PingrespPacket&, const PingrespPacket&) { return true; }
+  friend bool operator!=(const PingrespPacket&, const PingrespPacket&) { return false; }
 };
 
 struct DisconnectPacket {
