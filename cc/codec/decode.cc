@@ -193,7 +193,7 @@ absl::StatusOr<ConnectPacket> DecodeConnect(uint8_t first_byte, absl::Span<const
     OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kConnect));
   }
   OUZEL_ASSIGN_OR_RETURN(absl::string_view client_id, r.ReadUtf8String());
-  p.client_id = std::string(client_id);
+  p.client_id.assign(client_id.data(), client_id.size());
   if (has_will) {
     Will will;
     will.qos = will_qos;
@@ -203,17 +203,17 @@ absl::StatusOr<ConnectPacket> DecodeConnect(uint8_t first_byte, absl::Span<const
     }
     OUZEL_ASSIGN_OR_RETURN(absl::string_view topic, r.ReadUtf8String());
     OUZEL_ASSIGN_OR_RETURN(absl::string_view payload, r.ReadBinary());
-    will.topic = std::string(topic);
-    will.payload = std::string(payload);
+    will.topic.assign(topic.data(), topic.size());
+    will.payload.assign(payload.data(), payload.size());
     p.will = std::move(will);
   }
   if (has_username) {
     OUZEL_ASSIGN_OR_RETURN(absl::string_view username, r.ReadUtf8String());
-    p.username = std::string(username);
+    p.username.emplace(username.data(), username.size());
   }
   if (has_password) {
     OUZEL_ASSIGN_OR_RETURN(absl::string_view password, r.ReadBinary());
-    p.password = std::string(password);
+    p.password.emplace(password.data(), password.size());
   }
   if (!r.empty()) {
     return MalformedPacketError(LengthRule(PacketType::kConnect, v), r.offset(),
@@ -290,8 +290,9 @@ absl::StatusOr<PublishPacket> DecodePublish(uint8_t first_byte, WireReader& r) {
                              "Topic Name is empty and there is no Topic Alias");
     }
   }
-  p.topic = std::string(topic);
-  p.payload = std::string(r.ReadRest());
+  p.topic.assign(topic.data(), topic.size());
+  const absl::string_view payload = r.ReadRest();
+  p.payload.assign(payload.data(), payload.size());
   return p;
 }
 
@@ -338,7 +339,7 @@ absl::StatusOr<SubscribePacket> DecodeSubscribe(WireReader& r) {
     OUZEL_ASSIGN_OR_RETURN(absl::string_view filter, r.ReadUtf8String());
     const size_t options_at = r.offset();
     OUZEL_ASSIGN_OR_RETURN(uint8_t options, r.ReadU8());
-    sub.filter = std::string(filter);
+    sub.filter.assign(filter.data(), filter.size());
     sub.qos = options & 0x03;
     if (IsV5(v)) {
       if ((options & 0xC0) != 0) {

@@ -26,7 +26,7 @@ class SizeSink {
   void Bytes(absl::string_view s) { n_ += s.size(); }
   void Prefixed(absl::string_view s) { n_ += LengthPrefixedSize(s); }
   void Props(const Properties& p) { n_ += p.EncodedSize(); }
-  size_t size() const { return n_; }
+  size_t Total() const { return n_; }
 
  private:
   size_t n_ = 0;
@@ -293,17 +293,17 @@ uint8_t FirstByte(const Ack& p) {
 
 template <typename Ack, IfAck<Ack> = 0>
 absl::Status Check(const Ack& p, ProtocolVersion v) {
-  constexpr AckTraits t = TraitsOf(static_cast<const Ack*>(nullptr));
-  OUZEL_RETURN_IF_ERROR(CheckPacketId(p.packet_id, t.type));
+  constexpr AckTraits kTraits = TraitsOf(static_cast<const Ack*>(nullptr));
+  OUZEL_RETURN_IF_ERROR(CheckPacketId(p.packet_id, kTraits.type));
   if (!IsV5(v)) {
     if (p.reason_code != 0) {
-      return EncodeError(absl::StrCat(VersionName(v), " ", PacketTypeName(t.type),
+      return EncodeError(absl::StrCat(VersionName(v), " ", PacketTypeName(kTraits.type),
                                       " cannot carry a reason code (it is MQTT 5 only)"));
     }
-    return CheckProperties(p.properties, t.props, v, PacketTypeName(t.type));
+    return CheckProperties(p.properties, kTraits.props, v, PacketTypeName(kTraits.type));
   }
-  OUZEL_RETURN_IF_ERROR(CheckReasonCode(t.reason, p.reason_code, t.type));
-  return p.properties.Validate(t.props);
+  OUZEL_RETURN_IF_ERROR(CheckReasonCode(kTraits.reason, p.reason_code, kTraits.type));
+  return p.properties.Validate(kTraits.props);
 }
 
 // MQTT 5 allows the short forms (5.0 §3.4.2.1, §3.4.2.2.1): no reason code and no property length
@@ -530,11 +530,11 @@ absl::StatusOr<uint32_t> RemainingLength(const P& p, ProtocolVersion v) {
   OUZEL_RETURN_IF_ERROR(Check(p, v));
   SizeSink size;
   Body(p, v, size);
-  if (size.size() > kMaxVarInt) {
-    return EncodeError(absl::StrCat("the packet needs a Remaining Length of ", size.size(),
+  if (size.Total() > kMaxVarInt) {
+    return EncodeError(absl::StrCat("the packet needs a Remaining Length of ", size.Total(),
                                     " bytes; the most MQTT can express is 268435455 (5.0 §2.1.4)"));
   }
-  return static_cast<uint32_t>(size.size());
+  return static_cast<uint32_t>(size.Total());
 }
 
 }  // namespace

@@ -33,11 +33,11 @@ void ExpectGolden(const Packet& packet, ProtocolVersion version,
 }
 
 template <typename Ack>
-Ack MakeAck(uint16_t id, uint8_t code = 0, Properties props = {}) {
+Ack MakeAck(uint16_t id, uint8_t code = 0, const Properties& props = {}) {
   Ack a;
   a.packet_id = id;
   a.reason_code = code;
-  a.properties = std::move(props);
+  a.properties = props;
   return a;
 }
 

@@ -340,7 +340,7 @@ Properties RandomProperties(std::mt19937& rng, PropertyContext context) {
   absl::Status valid = props.Validate(context);
   if (!valid.ok()) {
     std::fprintf(stderr, "RandomProperties made invalid properties %s: %s\n",
-                 Describe(props).c_str(), std::string(valid.message()).c_str());
+                 Describe(props).c_str(), valid.ToString().c_str());
     std::abort();
   }
   return props;
