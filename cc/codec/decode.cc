@@ -55,10 +55,6 @@ absl::StatusOr<uint16_t> ReadPacketId(WireReader& r, PacketType type) {
   return ProtocolErrorAt(rule, at, absl::StrCat(PacketTypeName(type), " has Packet Identifier 0"));
 }
 
-absl::StatusOr<Properties> ReadProperties(WireReader& r, PropertyContext context) {
-  return Properties::Decode(r, context);
-}
-
 // The fixed header's flags (5.0 §2.1.3, 3.1.1 §2.2.2). MQTT 3.1 marks the flags of packets other
 // than PUBLISH "not used", except that PUBREL, SUBSCRIBE and UNSUBSCRIBE are sent at QoS 1 and,
 // being retried like a PUBLISH, may carry DUP: a 3.1 receiver checks only their QoS bits.
@@ -190,7 +186,7 @@ absl::StatusOr<ConnectPacket> DecodeConnect(uint8_t first_byte, absl::Span<const
   p.clean_start = (flags & 0x02) != 0;
   OUZEL_ASSIGN_OR_RETURN(p.keep_alive, r.ReadU16());
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kConnect));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kConnect));
   }
   OUZEL_ASSIGN_OR_RETURN(absl::string_view client_id, r.ReadUtf8String());
   p.client_id.assign(client_id.data(), client_id.size());
@@ -199,7 +195,7 @@ absl::StatusOr<ConnectPacket> DecodeConnect(uint8_t first_byte, absl::Span<const
     will.qos = will_qos;
     will.retain = will_retain;
     if (IsV5(v)) {
-      OUZEL_ASSIGN_OR_RETURN(will.properties, ReadProperties(r, PropertyContext::kWill));
+      OUZEL_ASSIGN_OR_RETURN(will.properties, Properties::Decode(r, PropertyContext::kWill));
     }
     OUZEL_ASSIGN_OR_RETURN(absl::string_view topic, r.ReadUtf8String());
     OUZEL_ASSIGN_OR_RETURN(absl::string_view payload, r.ReadBinary());
@@ -254,7 +250,7 @@ absl::StatusOr<ConnackPacket> DecodeConnack(WireReader& r) {
                            "Session Present is set with a non-zero reason code");
   }
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kConnack));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kConnack));
   }
   return p;
 }
@@ -279,7 +275,7 @@ absl::StatusOr<PublishPacket> DecodePublish(uint8_t first_byte, WireReader& r) {
     OUZEL_ASSIGN_OR_RETURN(p.packet_id, ReadPacketId(r, PacketType::kPublish));
   }
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kPublish));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kPublish));
   }
   if (topic.empty()) {
     if (!IsV5(v)) {
@@ -315,7 +311,7 @@ absl::StatusOr<Ack> DecodeAck(WireReader& r, PacketType type, ReasonContext reas
         absl::StrCat(Hex2(p.reason_code), " is not a ", PacketTypeName(type), " reason code"));
   }
   if (!r.empty()) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, property_context));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, property_context));
   }
   return p;
 }
@@ -328,7 +324,7 @@ absl::StatusOr<SubscribePacket> DecodeSubscribe(WireReader& r) {
   SubscribePacket p;
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ReadPacketId(r, PacketType::kSubscribe));
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kSubscribe));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kSubscribe));
   }
   if (r.empty()) {
     return ProtocolErrorAt(ByVersion(v, "MQTT-3.8.3-2", "MQTT-3.8.3-3"), r.offset(),
@@ -397,7 +393,7 @@ absl::StatusOr<SubackPacket> DecodeSuback(WireReader& r) {
   SubackPacket p;
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ReadPacketId(r, PacketType::kSuback));
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kSuback));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kSuback));
   }
   if (r.empty()) {
     return ProtocolErrorAt(ByVersion(v, "MQTT-3.8.4-6", "MQTT-3.8.4-5"), r.offset(),
@@ -425,7 +421,7 @@ absl::StatusOr<UnsubscribePacket> DecodeUnsubscribe(WireReader& r) {
   UnsubscribePacket p;
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ReadPacketId(r, PacketType::kUnsubscribe));
   if (IsV5(v)) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kUnsubscribe));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kUnsubscribe));
   }
   if (r.empty()) {
     return ProtocolErrorAt("MQTT-3.10.3-2", r.offset(), "UNSUBSCRIBE has no Topic Filter");
@@ -445,7 +441,7 @@ absl::StatusOr<UnsubackPacket> DecodeUnsuback(WireReader& r) {
   UnsubackPacket p;
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ReadPacketId(r, PacketType::kUnsuback));
   if (!IsV5(v)) return p;
-  OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kUnsuback));
+  OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kUnsuback));
   if (r.empty()) {
     return ProtocolErrorAt("MQTT-5.0 §3.11.3", r.offset(), "UNSUBACK has no reason code");
   }
@@ -478,7 +474,7 @@ absl::StatusOr<DisconnectPacket> DecodeDisconnect(WireReader& r) {
         absl::StrCat(Hex2(p.reason_code), " is not a DISCONNECT reason code"));
   }
   if (!r.empty()) {
-    OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kDisconnect));
+    OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kDisconnect));
   }
   return p;
 }
@@ -498,7 +494,7 @@ absl::StatusOr<AuthPacket> DecodeAuth(WireReader& r) {
     return MalformedPacketError("MQTT-2.2.2-1", r.offset(),
                                 "AUTH has a reason code but no Property Length");
   }
-  OUZEL_ASSIGN_OR_RETURN(p.properties, ReadProperties(r, PropertyContext::kAuth));
+  OUZEL_ASSIGN_OR_RETURN(p.properties, Properties::Decode(r, PropertyContext::kAuth));
   return p;
 }
 
