@@ -15,9 +15,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace ouzel {
@@ -59,7 +59,9 @@ class ByteBuffer {
   }
 
   // Drops the first `n` bytes (n <= size()), e.g. after a partial socket write.
-  void Consume(size_t n) { bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<ptrdiff_t>(n)); }
+  void Consume(size_t n) {
+    bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<ptrdiff_t>(n));
+  }
 
   void Clear() { bytes_.clear(); }
   size_t size() const { return bytes_.size(); }

@@ -11,7 +11,8 @@ MonotonicClock* MonotonicClock::Get() {
 
 absl::Time MonotonicClock::Now() const {
   auto since_boot = std::chrono::steady_clock::now().time_since_epoch();
-  return absl::UnixEpoch() + absl::FromChrono(std::chrono::duration_cast<std::chrono::nanoseconds>(since_boot));
+  return absl::UnixEpoch() +
+         absl::FromChrono(std::chrono::duration_cast<std::chrono::nanoseconds>(since_boot));
 }
 
 }  // namespace ouzel

@@ -1,8 +1,8 @@
 // Errors the codec reports, carrying what the session needs to react as the spec requires.
 //
 // A packet received from the network that breaks a rule is reported as absl::StatusCode::kDataLoss
-// with a message naming the rule and the byte offset in the packet, and a payload holding the MQTT 5
-// reason code the session must disconnect with (0x81 Malformed Packet, 0x82 Protocol Error, 0x95
+// with a message naming the rule and the byte offset in the packet, and a payload holding the MQTT
+// 5 reason code the session must disconnect with (0x81 Malformed Packet, 0x82 Protocol Error, 0x95
 // Packet Too Large). Bad input to an encoder is kInvalidArgument and never carries a reason code:
 // nothing was received, so nothing is to be disconnected.
 //
@@ -14,9 +14,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ouzel {
 

@@ -74,8 +74,10 @@ struct ConnectPacket {
   Properties properties;
 
   friend bool operator==(const ConnectPacket& a, const ConnectPacket& b) {
-    return std::tie(a.version, a.client_id, a.clean_start, a.keep_alive, a.username, a.password, a.will, a.properties) ==
-           std::tie(b.version, b.client_id, b.clean_start, b.keep_alive, b.username, b.password, b.will, b.properties);
+    return std::tie(a.version, a.client_id, a.clean_start, a.keep_alive, a.username, a.password,
+                    a.will, a.properties) == std::tie(b.version, b.client_id, b.clean_start,
+                                                      b.keep_alive, b.username, b.password, b.will,
+                                                      b.properties);
   }
   friend bool operator!=(const ConnectPacket& a, const ConnectPacket& b) { return !(a == b); }
 };
@@ -175,7 +177,9 @@ struct UnsubscribePacket {
     return std::tie(a.packet_id, a.filters, a.properties) ==
            std::tie(b.packet_id, b.filters, b.properties);
   }
-  friend bool operator!=(const UnsubscribePacket& a, const UnsubscribePacket& b) { return !(a == b); }
+  friend bool operator!=(const UnsubscribePacket& a, const UnsubscribePacket& b) {
+    return !(a == b);
+  }
 };
 
 struct UnsubackPacket {
@@ -204,8 +208,7 @@ struct DisconnectPacket {
   Properties properties;
 
   friend bool operator==(const DisconnectPacket& a, const DisconnectPacket& b) {
-    return std::tie(a.reason_code, a.properties) ==
-           std::tie(b.reason_code, b.properties);
+    return std::tie(a.reason_code, a.properties) == std::tie(b.reason_code, b.properties);
   }
   friend bool operator!=(const DisconnectPacket& a, const DisconnectPacket& b) { return !(a == b); }
 };
@@ -215,16 +218,15 @@ struct AuthPacket {  // MQTT 5 only
   Properties properties;
 
   friend bool operator==(const AuthPacket& a, const AuthPacket& b) {
-    return std::tie(a.reason_code, a.properties) ==
-           std::tie(b.reason_code, b.properties);
+    return std::tie(a.reason_code, a.properties) == std::tie(b.reason_code, b.properties);
   }
   friend bool operator!=(const AuthPacket& a, const AuthPacket& b) { return !(a == b); }
 };
 
-using Packet = std::variant<ConnectPacket, ConnackPacket, PublishPacket, PubackPacket,
-                            PubrecPacket, PubrelPacket, PubcompPacket, SubscribePacket,
-                            SubackPacket, UnsubscribePacket, UnsubackPacket, PingreqPacket,
-                            PingrespPacket, DisconnectPacket, AuthPacket>;
+using Packet =
+    std::variant<ConnectPacket, ConnackPacket, PublishPacket, PubackPacket, PubrecPacket,
+                 PubrelPacket, PubcompPacket, SubscribePacket, SubackPacket, UnsubscribePacket,
+                 UnsubackPacket, PingreqPacket, PingrespPacket, DisconnectPacket, AuthPacket>;
 
 PacketType TypeOf(const Packet& packet);
 

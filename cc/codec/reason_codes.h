@@ -65,18 +65,18 @@ enum class ReasonCode : uint8_t {
 
 // Which packet (and protocol family) a reason code is read in.
 enum class ReasonContext : uint8_t {
-  kConnack,      // MQTT 5 CONNACK
+  kConnack,  // MQTT 5 CONNACK
   kPuback,
   kPubrec,
   kPubrel,
   kPubcomp,
-  kSuback,       // MQTT 5 SUBACK
-  kUnsuback,     // MQTT 5 UNSUBACK
+  kSuback,    // MQTT 5 SUBACK
+  kUnsuback,  // MQTT 5 UNSUBACK
   kDisconnect,
   kAuth,
-  kConnackV3,    // MQTT 3.1 / 3.1.1 CONNACK return codes 0..5 (3.1.1 §3.2.2.3)
-  kSubackV311,   // MQTT 3.1.1 SUBACK: 0, 1, 2, 0x80 (§3.9.3)
-  kSubackV31,    // MQTT 3.1 SUBACK: granted QoS 0, 1, 2 only
+  kConnackV3,   // MQTT 3.1 / 3.1.1 CONNACK return codes 0..5 (3.1.1 §3.2.2.3)
+  kSubackV311,  // MQTT 3.1.1 SUBACK: 0, 1, 2, 0x80 (§3.9.3)
+  kSubackV31,   // MQTT 3.1 SUBACK: granted QoS 0, 1, 2 only
 };
 
 bool IsValidReasonCode(ReasonContext context, uint8_t code);

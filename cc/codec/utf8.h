@@ -1,9 +1,10 @@
 // MQTT's rules for UTF-8 strings (MQTT 5.0 §1.5.4, MQTT 3.1.1 §1.5.3).
 //
 // A string MUST be well-formed UTF-8 as RFC 3629 defines it (no overlong forms, nothing above
-// U+10FFFF) [MQTT-1.5.4-1], MUST NOT encode the surrogates U+D800..U+DFFF [MQTT-1.5.4-1] and MUST NOT
-// contain U+0000 [MQTT-1.5.4-2]. Control characters and non-characters are only "SHOULD NOT", so a
-// receiver that rejects them would refuse packets a conforming broker may send: they are accepted.
+// U+10FFFF) [MQTT-1.5.4-1], MUST NOT encode the surrogates U+D800..U+DFFF [MQTT-1.5.4-1] and MUST
+// NOT contain U+0000 [MQTT-1.5.4-2]. Control characters and non-characters are only "SHOULD NOT",
+// so a receiver that rejects them would refuse packets a conforming broker may send: they are
+// accepted.
 //
 //   if (auto bad = FindInvalidMqttUtf8(topic)) return Error("bad UTF-8 at byte", *bad);
 #ifndef OUZEL_CC_CODEC_UTF8_H_
@@ -11,9 +12,9 @@
 
 #include <cstddef>
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ouzel {
 

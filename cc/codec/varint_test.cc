@@ -34,8 +34,8 @@ TEST(VarInt, DecoderRoundTripsByteAtATime) {
     std::vector<uint8_t> bytes = Encode(v);
     for (size_t i = 0; i < bytes.size(); ++i) {
       VarIntDecoder::State s = d.Feed(bytes[i]);
-      EXPECT_EQ(s, i + 1 == bytes.size() ? VarIntDecoder::State::kDone
-                                         : VarIntDecoder::State::kNeedMore);
+      EXPECT_EQ(
+          s, i + 1 == bytes.size() ? VarIntDecoder::State::kDone : VarIntDecoder::State::kNeedMore);
     }
     EXPECT_EQ(d.value(), v);
     EXPECT_EQ(d.bytes(), bytes.size());

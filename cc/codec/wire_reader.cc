@@ -91,8 +91,7 @@ absl::StatusOr<absl::string_view> WireReader::ReadUtf8String() {
   if (std::optional<size_t> bad = FindInvalidMqttUtf8(*s)) {
     const bool nul = (*s)[*bad] == '\0';
     return MalformedPacketError(nul ? "MQTT-1.5.4-2" : "MQTT-1.5.4-1", text_offset + *bad,
-                                nul ? "string contains U+0000"
-                                    : "string is not well-formed UTF-8");
+                                nul ? "string contains U+0000" : "string is not well-formed UTF-8");
   }
   return s;
 }

@@ -35,7 +35,9 @@ TEST(WireReader, TruncatedReadIsMalformedAtAbsoluteOffset) {
 }
 
 TEST(WireReader, StringLengthPastEndIsMalformed) {
-  std::string in = "\x00\x05" "abc"s;
+  std::string in =
+      "\x00\x05"
+      "abc"s;
   WireReader r(Bytes(in), 0, ProtocolVersion::kV5);
   absl::StatusOr<absl::string_view> s = r.ReadUtf8String();
   ASSERT_FALSE(s.ok());
@@ -43,7 +45,9 @@ TEST(WireReader, StringLengthPastEndIsMalformed) {
 }
 
 TEST(WireReader, InvalidUtf8ReportsOffsetOfBadByte) {
-  std::string in = "\x00\x04" "ab\0c"s;
+  std::string in =
+      "\x00\x04"
+      "ab\0c"s;
   WireReader r(Bytes(in), 10, ProtocolVersion::kV5);
   absl::StatusOr<absl::string_view> s = r.ReadUtf8String();
   ASSERT_FALSE(s.ok());

@@ -4,8 +4,8 @@
 #define OUZEL_CC_CODEC_WIRE_WRITER_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "cc/base/byte_buffer.h"
 #include "cc/codec/varint.h"
 

@@ -6,7 +6,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
@@ -14,12 +13,12 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "cc/base/status_macros.h"
 #include "cc/topic/internal/level_cursor.h"
 #include "cc/topic/topic.h"
 
 namespace ouzel {
-
 
 struct SubscriptionIndex::Node {
   // Keyed by the literal level; lookups take absl::string_view, so they copy nothing.

@@ -2,28 +2,25 @@
 
 #include <cstddef>
 #include <optional>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "cc/codec/utf8.h"
 #include "cc/topic/internal/level_cursor.h"
 
 namespace ouzel {
 namespace {
 
-
 constexpr absl::string_view kSharePrefix = "$share/";
 
 absl::Status Invalid(absl::string_view what, absl::string_view rule, absl::string_view text) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " ", text, " ", rule));
+  return absl::InvalidArgumentError(absl::StrCat(what, " ", text, " ", rule));
 }
 
 absl::Status InvalidAt(absl::string_view what, absl::string_view rule, absl::string_view text,
                        size_t offset) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(what, " ", text, " at byte ", offset, " ", rule));
+  return absl::InvalidArgumentError(absl::StrCat(what, " ", text, " at byte ", offset, " ", rule));
 }
 
 // The checks topic names and filters share. `what` is "topic name" or "topic filter".

@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <random>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
 #include "cc/topic/subscription_index.h"
 #include "cc/topic/topic.h"

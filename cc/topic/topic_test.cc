@@ -3,9 +3,9 @@
 #include <optional>
 #include <random>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "cc/topic/internal/allocation_counter.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -41,8 +41,8 @@ std::vector<absl::string_view> Pieces(std::initializer_list<absl::string_view> p
 
 TEST(ValidateTopicName, OrdinaryNames_AreValid) {
   for (absl::string_view topic : {"sport/tennis/player1", "a", "/", "//", "/finance", "sport/",
-                                 "a//b", " ", "$SYS/broker/uptime", "$share/g/a",
-                                 "caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80"}) {
+                                  "a//b", " ", "$SYS/broker/uptime", "$share/g/a",
+                                  "caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80"}) {
     EXPECT_TRUE(ValidateTopicName(topic).ok()) << topic;
   }
 }

@@ -1,6 +1,6 @@
 // Builds a packet of any type from the fuzzer's bytes, for any protocol version, with arbitrary
-// fields and properties. When the encoder accepts it, the bytes must decode (whole and one byte at a
-// time) to exactly the same packet, and EncodedPacketSize must predict the size. When the encoder
+// fields and properties. When the encoder accepts it, the bytes must decode (whole and one byte at
+// a time) to exactly the same packet, and EncodedPacketSize must predict the size. When the encoder
 // refuses it, the output buffer must be untouched. Any mismatch aborts.
 #include <cstdint>
 #include <cstdlib>
@@ -26,7 +26,8 @@ Properties MakeProperties(FuzzInput& in) {
   for (uint32_t i = 0; i < n; ++i) {
     absl::Span<const PropertyInfo> infos = AllPropertyInfos();
     const PropertyInfo& info = infos[in.Below(static_cast<uint32_t>(infos.size()))];
-    Property p{info.id};
+    Property p;
+    p.id = info.id;
     switch (info.type) {
       case PropertyType::kByte:
         p.int_value = in.Below(3);
@@ -53,8 +54,8 @@ Properties MakeProperties(FuzzInput& in) {
 }
 
 std::string Topic(FuzzInput& in) {
-  static constexpr const char* kTopics[] = {"a", "a/b", "sensors/+/temp", "#", "$SYS/x", "",
-                                            "$share/g/a/#"};
+  static constexpr const char* kTopics[] = {"a",      "a/b", "sensors/+/temp", "#",
+                                            "$SYS/x", "",    "$share/g/a/#"};
   return in.Bool() ? kTopics[in.Below(7)] : in.String(24);
 }
 

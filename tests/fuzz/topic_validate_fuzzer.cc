@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "cc/topic/topic.h"
 
 namespace {

@@ -45,6 +45,7 @@ std::optional<size_t> ReferenceFindInvalid(const uint8_t* p, size_t n) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view s(reinterpret_cast<const char*>(data), size);
   if (ouzel::FindInvalidMqttUtf8(s) != ReferenceFindInvalid(data, size)) std::abort();
-  if (ouzel::ValidateMqttUtf8(s).ok() != !ReferenceFindInvalid(data, size).has_value()) std::abort();
+  if (ouzel::ValidateMqttUtf8(s).ok() != !ReferenceFindInvalid(data, size).has_value())
+    std::abort();
   return 0;
 }

@@ -7,6 +7,7 @@
 #define OUZEL_CC_TOPIC_INTERNAL_LEVEL_CURSOR_H_
 
 #include <cstddef>
+
 #include "absl/strings/string_view.h"
 
 namespace ouzel {
