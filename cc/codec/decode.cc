@@ -239,8 +239,7 @@ absl::StatusOr<ConnackPacket> DecodeConnack(WireReader& r) {
   }
   const size_t code_at = r.offset();
   OUZEL_ASSIGN_OR_RETURN(p.reason_code, r.ReadU8());
-  if (!IsValidReasonCode(IsV5(v) ? ReasonContext::kConnack : ReasonContext::kConnackV3,
-                         p.reason_code)) {
+  if (!IsValidReasonCode(ConnackReasonContext(v), p.reason_code)) {
     return MalformedPacketError(ByVersion(v, "MQTT-3.2.2-8", "MQTT-3.1.1 §3.2.2.3"), code_at,
                                 absl::StrCat("CONNACK ", IsV5(v) ? "reason" : "return", " code ",
                                              Hex2(p.reason_code), " is not defined"));
@@ -373,18 +372,6 @@ absl::StatusOr<SubscribePacket> DecodeSubscribe(WireReader& r) {
   return p;
 }
 
-ReasonContext SubackContext(ProtocolVersion v) {
-  switch (v) {
-    case ProtocolVersion::kV31:
-      return ReasonContext::kSubackV31;
-    case ProtocolVersion::kV311:
-      return ReasonContext::kSubackV311;
-    case ProtocolVersion::kV5:
-      break;
-  }
-  return ReasonContext::kSuback;
-}
-
 // ---------------------------------------------------------------------------------------------
 // SUBACK (5.0 §3.9, 3.1.1 §3.9, 3.1 §3.9)
 
@@ -403,7 +390,7 @@ absl::StatusOr<SubackPacket> DecodeSuback(WireReader& r) {
   while (!r.empty()) {
     const size_t at = r.offset();
     OUZEL_ASSIGN_OR_RETURN(uint8_t code, r.ReadU8());
-    if (!IsValidReasonCode(SubackContext(v), code)) {
+    if (!IsValidReasonCode(SubackReasonContext(v), code)) {
       return MalformedPacketError(
           v == ProtocolVersion::kV31 ? "MQTT-3.1 §3.9" : "MQTT-3.9.3-2", at,
           absl::StrCat(Hex2(code), " is not a SUBACK ", IsV5(v) ? "reason" : "return", " code"));

@@ -196,8 +196,7 @@ uint8_t FirstByte(const ConnackPacket&) { return 0x20; }
 
 absl::Status Check(const ConnackPacket& p, ProtocolVersion v) {
   OUZEL_RETURN_IF_ERROR(
-      CheckReasonCode(IsV5(v) ? ReasonContext::kConnack : ReasonContext::kConnackV3, p.reason_code,
-                      PacketType::kConnack));
+      CheckReasonCode(ConnackReasonContext(v), p.reason_code, PacketType::kConnack));
   if (p.session_present) {
     if (v == ProtocolVersion::kV31) {
       return EncodeError("MQTT 3.1 CONNACK has no Session Present flag");
@@ -367,18 +366,6 @@ void Body(const SubscribePacket& p, ProtocolVersion v, Sink& s) {
 
 uint8_t FirstByte(const SubackPacket&) { return 0x90; }
 
-ReasonContext SubackContext(ProtocolVersion v) {
-  switch (v) {
-    case ProtocolVersion::kV31:
-      return ReasonContext::kSubackV31;
-    case ProtocolVersion::kV311:
-      return ReasonContext::kSubackV311;
-    case ProtocolVersion::kV5:
-      break;
-  }
-  return ReasonContext::kSuback;
-}
-
 absl::Status Check(const SubackPacket& p, ProtocolVersion v) {
   OUZEL_RETURN_IF_ERROR(CheckPacketId(p.packet_id, PacketType::kSuback));
   OUZEL_RETURN_IF_ERROR(CheckProperties(p.properties, PropertyContext::kSuback, v, "SUBACK"));
@@ -386,7 +373,7 @@ absl::Status Check(const SubackPacket& p, ProtocolVersion v) {
     return EncodeError("SUBACK needs one reason code per Topic Filter [MQTT-3.8.4-6]");
   }
   for (uint8_t code : p.reason_codes) {
-    OUZEL_RETURN_IF_ERROR(CheckReasonCode(SubackContext(v), code, PacketType::kSuback));
+    OUZEL_RETURN_IF_ERROR(CheckReasonCode(SubackReasonContext(v), code, PacketType::kSuback));
   }
   return absl::OkStatus();
 }

@@ -229,4 +229,20 @@ const char* ReasonCodeName(ReasonContext context, uint8_t code) {
   return Mqtt5Name(code);
 }
 
+ReasonContext ConnackReasonContext(ProtocolVersion v) {
+  return IsV5(v) ? ReasonContext::kConnack : ReasonContext::kConnackV3;
+}
+
+ReasonContext SubackReasonContext(ProtocolVersion v) {
+  switch (v) {
+    case ProtocolVersion::kV31:
+      return ReasonContext::kSubackV31;
+    case ProtocolVersion::kV311:
+      return ReasonContext::kSubackV311;
+    case ProtocolVersion::kV5:
+      break;
+  }
+  return ReasonContext::kSuback;
+}
+
 }  // namespace ouzel

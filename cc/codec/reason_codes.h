@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "absl/types/span.h"
+#include "cc/codec/protocol_version.h"
 
 namespace ouzel {
 
@@ -80,6 +81,11 @@ enum class ReasonContext : uint8_t {
 };
 
 bool IsValidReasonCode(ReasonContext context, uint8_t code);
+
+// The context for a CONNACK or SUBACK read or written at protocol level `v`: the 3.x return code
+// tables differ from MQTT 5's reason codes.
+ReasonContext ConnackReasonContext(ProtocolVersion v);
+ReasonContext SubackReasonContext(ProtocolVersion v);
 
 // The spec's name of `code` as read in `context` (0x00 is "Success", "Normal disconnection" or
 // "Granted QoS 0" by packet; 3.x CONNACK codes have their own names, e.g. 0x05 "Connection
