@@ -1,0 +1,142 @@
+/* Ouzel C API: the whole API as one table of function pointers, for programs that load Ouzel with
+ * dlopen and want a single dlsym:
+ *
+ *   ouzel_get_api_fn get = (ouzel_get_api_fn)dlsym(handle, "ouzel_get_api");
+ *   const ouzel_api *api = get(OUZEL_API_VERSION);
+ *   if (api == NULL) ... the library is older than this header ...
+ *   api->client_new(&client, NULL);
+ *
+ * Fields are only ever appended; `api_size` tells how many bytes of the table the library filled.
+ */
+#ifndef OUZEL_API_H
+#define OUZEL_API_H
+
+#include "ouzel/client.h"
+#include "ouzel/common.h"
+#include "ouzel/errors.h"
+#include "ouzel/loop.h"
+#include "ouzel/message.h"
+#include "ouzel/options.h"
+#include "ouzel/properties.h"
+#include "ouzel/version.h"
+
+OUZEL_BEGIN_DECLS
+
+#define OUZEL_API_VERSION 1
+
+typedef struct ouzel_api {
+  uint32_t api_version; /* the table version the library returned (>= the one asked for) */
+  size_t api_size;      /* sizeof(ouzel_api) in the library */
+  const char* (*strerror)(int code);
+  const char* (*last_error_message)(void);
+  int32_t (*version)(void);
+  const char* (*version_string)(void);
+  int (*properties_new)(ouzel_properties** out);
+  void (*properties_free)(ouzel_properties* props);
+  int (*properties_clone)(ouzel_properties** out, const ouzel_properties* props);
+  int (*properties_set_int)(ouzel_properties* props, int32_t id, uint32_t value);
+  int (*properties_set_string)(ouzel_properties* props, int32_t id, const char* value,
+                               size_t value_len);
+  int (*properties_set_binary)(ouzel_properties* props, int32_t id, const void* value,
+                               size_t value_len);
+  int (*properties_add_user)(ouzel_properties* props, const char* name, size_t name_len,
+                             const char* value, size_t value_len);
+  int (*properties_remove)(ouzel_properties* props, int32_t id);
+  size_t (*properties_count)(const ouzel_properties* props);
+  int32_t (*properties_id_at)(const ouzel_properties* props, size_t index);
+  int (*properties_int_at)(const ouzel_properties* props, size_t index, uint32_t* out);
+  int (*properties_bytes_at)(const ouzel_properties* props, size_t index, const char** out,
+                             size_t* out_len);
+  int (*properties_user_at)(const ouzel_properties* props, size_t index, const char** name,
+                            size_t* name_len, const char** value, size_t* value_len);
+  int (*properties_get_int)(const ouzel_properties* props, int32_t id, uint32_t* out);
+  int (*properties_get_bytes)(const ouzel_properties* props, int32_t id, const char** out,
+                              size_t* out_len);
+  const char* (*message_topic)(const ouzel_message* msg, size_t* len);
+  const void* (*message_payload)(const ouzel_message* msg, size_t* len);
+  int32_t (*message_qos)(const ouzel_message* msg);
+  int32_t (*message_retain)(const ouzel_message* msg);
+  int32_t (*message_dup)(const ouzel_message* msg);
+  int32_t (*message_mid)(const ouzel_message* msg);
+  const ouzel_properties* (*message_properties)(const ouzel_message* msg);
+  int (*message_clone)(ouzel_message** out, const ouzel_message* msg);
+  void (*message_free)(ouzel_message* msg);
+  int (*options_new)(ouzel_options** out);
+  void (*options_free)(ouzel_options* opts);
+  int (*options_set_int)(ouzel_options* opts, int32_t option, int64_t value);
+  int (*options_set_string)(ouzel_options* opts, int32_t option, const char* value,
+                            size_t value_len);
+  int (*options_set_connect_properties)(ouzel_options* opts, const ouzel_properties* props);
+  int (*options_set_will)(ouzel_options* opts, const char* topic, size_t topic_len,
+                          const void* payload, size_t payload_len, int32_t qos, int32_t retain,
+                          const ouzel_properties* props);
+  void (*options_clear_will)(ouzel_options* opts);
+  int (*client_new)(ouzel_client** out, const ouzel_options* opts);
+  void (*client_free)(ouzel_client* client);
+  int (*client_connect)(ouzel_client* client);
+  int (*client_reconnect)(ouzel_client* client);
+  int (*client_disconnect)(ouzel_client* client, int32_t reason_code,
+                           const ouzel_properties* props);
+  int32_t (*client_is_connected)(const ouzel_client* client);
+  int (*delivery_status_init)(ouzel_delivery_status* status, uint32_t version);
+  int (*client_publish)(ouzel_client* client, const char* topic, size_t topic_len,
+                        const void* payload, size_t payload_len, int32_t qos, int32_t retain,
+                        const ouzel_properties* props, uint64_t* out_token, int32_t* out_mid);
+  int (*client_delivery_status)(ouzel_client* client, uint64_t token,
+                                ouzel_delivery_status* status);
+  int (*client_wait_for_publish)(ouzel_client* client, uint64_t token, int32_t timeout_ms);
+  int (*subscription_init)(ouzel_subscription* sub, uint32_t version);
+  int (*client_subscribe)(ouzel_client* client, const ouzel_subscription* subs, size_t count,
+                          const ouzel_properties* props, int32_t* out_mid);
+  int (*client_unsubscribe)(ouzel_client* client, const char* const* filters, const size_t* lens,
+                            size_t count, const ouzel_properties* props, int32_t* out_mid);
+  int (*client_ack)(ouzel_client* client, int32_t mid);
+  int (*client_auth_continue)(ouzel_client* client, const ouzel_properties* props);
+  int (*client_reauthenticate)(ouzel_client* client, const ouzel_properties* props);
+  int (*client_set_on_connect)(ouzel_client* client, ouzel_on_connect_fn cb, void* user_data,
+                               ouzel_release_fn release);
+  int (*client_set_on_connect_fail)(ouzel_client* client, ouzel_on_connect_fail_fn cb,
+                                    void* user_data, ouzel_release_fn release);
+  int (*client_set_on_disconnect)(ouzel_client* client, ouzel_on_disconnect_fn cb, void* user_data,
+                                  ouzel_release_fn release);
+  int (*client_set_on_message)(ouzel_client* client, ouzel_on_message_fn cb, void* user_data,
+                               ouzel_release_fn release);
+  int (*client_set_on_publish)(ouzel_client* client, ouzel_on_publish_fn cb, void* user_data,
+                               ouzel_release_fn release);
+  int (*client_set_on_subscribe)(ouzel_client* client, ouzel_on_subscribe_fn cb, void* user_data,
+                                 ouzel_release_fn release);
+  int (*client_set_on_unsubscribe)(ouzel_client* client, ouzel_on_unsubscribe_fn cb,
+                                   void* user_data, ouzel_release_fn release);
+  int (*client_set_on_auth)(ouzel_client* client, ouzel_on_auth_fn cb, void* user_data,
+                            ouzel_release_fn release);
+  int (*client_set_on_log)(ouzel_client* client, ouzel_on_log_fn cb, int32_t min_level,
+                           void* user_data, ouzel_release_fn release);
+  int (*client_set_on_socket_open)(ouzel_client* client, ouzel_on_socket_fn cb, void* user_data,
+                                   ouzel_release_fn release);
+  int (*client_set_on_socket_close)(ouzel_client* client, ouzel_on_socket_fn cb, void* user_data,
+                                    ouzel_release_fn release);
+  int (*client_set_on_socket_register_write)(ouzel_client* client, ouzel_on_socket_fn cb,
+                                             void* user_data, ouzel_release_fn release);
+  int (*client_set_on_socket_unregister_write)(ouzel_client* client, ouzel_on_socket_fn cb,
+                                               void* user_data, ouzel_release_fn release);
+  int (*client_stat)(const ouzel_client* client, int32_t stat, int64_t* out);
+  int (*client_loop_start)(ouzel_client* client);
+  int (*client_loop_stop)(ouzel_client* client);
+  int (*client_loop)(ouzel_client* client, int32_t timeout_ms);
+  int (*client_loop_forever)(ouzel_client* client, int32_t retry_first_connection);
+  int32_t (*client_socket)(const ouzel_client* client);
+  int32_t (*client_want_write)(const ouzel_client* client);
+  int (*client_loop_read)(ouzel_client* client);
+  int (*client_loop_write)(ouzel_client* client);
+  int (*client_loop_misc)(ouzel_client* client);
+  int32_t (*client_next_timeout_ms)(const ouzel_client* client);
+} ouzel_api;
+
+/* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the
+ * library does not know that version. The table is static: never free it. Thread-safe. */
+OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version);
+typedef const ouzel_api* (*ouzel_get_api_fn)(uint32_t version);
+
+OUZEL_END_DECLS
+
+#endif /* OUZEL_API_H */

@@ -1,0 +1,259 @@
+/* Ouzel C API: the client.
+ *
+ *   ouzel_client *c;
+ *   ouzel_client_new(&c, opts);
+ *   ouzel_client_set_on_message(c, on_message, my_state, NULL);
+ *   ouzel_client_connect(c);
+ *   ouzel_client_loop_start(c);
+ *   ...
+ *   ouzel_client_disconnect(c, 0, NULL);
+ *   ouzel_client_loop_stop(c);
+ *   ouzel_client_free(c);
+ *
+ * Threading: functions marked "thread-safe" may be called from any thread, including from inside
+ * this client's callbacks. Callbacks run on the loop thread (the library's thread after
+ * ouzel_client_loop_start, otherwise whichever thread calls a loop function), one at a time per
+ * client, in protocol order, with no internal lock held, and never inside the API call that caused
+ * them. Inside a callback every function may be called except blocking waits, which return
+ * OUZEL_EBUSY; ouzel_client_free there is deferred until the callback returns.
+ */
+#ifndef OUZEL_CLIENT_H
+#define OUZEL_CLIENT_H
+
+#include "ouzel/common.h"
+#include "ouzel/message.h"
+#include "ouzel/options.h"
+#include "ouzel/properties.h"
+
+OUZEL_BEGIN_DECLS
+
+typedef struct ouzel_client ouzel_client;
+
+/* Called exactly once with a callback's user_data when it can no longer be called: after the
+ * callback is replaced or the client is freed. May be NULL. */
+typedef void (*ouzel_release_fn)(void* user_data);
+
+/* --- Lifecycle ----------------------------------------------------------------------------- */
+
+/* Creates a client configured by a copy of `opts` (NULL: defaults). Does not connect.
+ * OUZEL_EINVAL (inconsistent options; see ouzel_last_error_message), OUZEL_ENOMEM. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts);
+
+/* Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
+ * published), calls every release hook once, and frees the client. Pending messages end as dropped
+ * (cancelled). NULL is a no-op. Inside one of this client's callbacks the free is deferred until
+ * the callback returns. Not thread-safe with other calls on the same client. */
+OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
+
+/* --- Connection ---------------------------------------------------------------------------- */
+
+/* Starts connecting to the configured server(s): resolution, TCP, CONNECT. Returns at once; the
+ * outcome arrives as on_connect or on_connect_fail while a loop runs. OUZEL_EINVAL (no server URI),
+ * OUZEL_EBUSY (already connected or connecting). Thread-safe. */
+OUZEL_EXTERN int ouzel_client_connect(ouzel_client* client);
+
+/* Drops the current connection (if any, without DISCONNECT) and connects again, resuming the
+ * session when it is persistent. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_reconnect(ouzel_client* client);
+
+/* Sends DISCONNECT (`reason_code` and `props` are used with MQTT 5 only; NULL props allowed) and
+ * closes; no automatic reconnection follows. The Will is not published. OUZEL_ENOTCONN when not
+ * connected. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_disconnect(ouzel_client* client, int32_t reason_code,
+                                         const ouzel_properties* props);
+
+/* 1 while a CONNACK-accepted connection is up, else 0. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_is_connected(const ouzel_client* client);
+
+/* --- Publishing ---------------------------------------------------------------------------- */
+
+/* Delivery states (ouzel_delivery_status.state). */
+#define OUZEL_DELIVERY_QUEUED 0
+#define OUZEL_DELIVERY_INFLIGHT 1
+#define OUZEL_DELIVERY_ACKNOWLEDGED 2
+#define OUZEL_DELIVERY_EXPIRED 3
+#define OUZEL_DELIVERY_DROPPED 4
+
+/* Why a message was dropped (ouzel_delivery_status.drop_reason). */
+#define OUZEL_DROP_NONE 0
+#define OUZEL_DROP_QUEUE_FULL 1
+#define OUZEL_DROP_SESSION_LOST 2
+#define OUZEL_DROP_TOO_LARGE 3
+#define OUZEL_DROP_REJECTED 4 /* MQTT 5 PUBACK/PUBREC failure; see reason_code */
+#define OUZEL_DROP_CONNECTION_LOST 5
+#define OUZEL_DROP_CANCELLED 6
+
+typedef struct ouzel_delivery_status {
+  uint32_t version;    /* OUZEL_DELIVERY_STATUS_VERSION */
+  int32_t state;       /* OUZEL_DELIVERY_* */
+  int32_t drop_reason; /* OUZEL_DROP_* */
+  int32_t mid;         /* current packet identifier (0 for QoS 0 unless numbered) */
+  int32_t reason_code; /* PUBACK/PUBREC/PUBCOMP reason code (MQTT 5), else 0 */
+} ouzel_delivery_status;
+#define OUZEL_DELIVERY_STATUS_VERSION 1
+/* Fills `status` with defaults for `version`. OUZEL_EVERSION for an unknown version. */
+OUZEL_EXTERN int ouzel_delivery_status_init(ouzel_delivery_status* status, uint32_t version);
+
+/* Publishes (or queues, when offline or the inflight window is full) one message. `topic` is
+ * UTF-8 and validated; `payload` may be NULL when `payload_len` is 0; `props` (MQTT 5 PUBLISH
+ * properties, may be NULL) is copied. On success *out_token (may be NULL) identifies the message
+ * for ouzel_client_delivery_status and ouzel_client_wait_for_publish, and *out_mid (may be NULL)
+ * is its packet identifier as first assigned (0 for QoS 0 unless OUZEL_OPT_NUMBER_QOS0_MESSAGES).
+ * OUZEL_EINVAL (topic, QoS, properties), OUZEL_ETOOLARGE (over the server's Maximum Packet Size),
+ * OUZEL_EQUEUEFULL, OUZEL_ENOTCONN (QoS 0 while offline without OUZEL_OPT_QUEUE_QOS0_OFFLINE),
+ * OUZEL_ENOTSUP (QoS or retain above what the server allows). On failure nothing is queued.
+ * Thread-safe. */
+OUZEL_EXTERN int ouzel_client_publish(ouzel_client* client, const char* topic, size_t topic_len,
+                                      const void* payload, size_t payload_len, int32_t qos,
+                                      int32_t retain, const ouzel_properties* props,
+                                      uint64_t* out_token, int32_t* out_mid);
+
+/* The delivery state of a message published by this client. OUZEL_ENOTFOUND for an unknown token
+ * (or one finished so long ago that it was forgotten; the last 10,000 are kept). Thread-safe. */
+OUZEL_EXTERN int ouzel_client_delivery_status(ouzel_client* client, uint64_t token,
+                                              ouzel_delivery_status* status);
+
+/* Blocks until the message is acknowledged (OUZEL_OK), ends otherwise (the matching error:
+ * OUZEL_ECLOSED when dropped, OUZEL_ETIMEDOUT for expired), or `timeout_ms` passes
+ * (OUZEL_ETIMEDOUT; -1 waits forever). Needs a running loop (another thread's). OUZEL_EBUSY inside
+ * a callback. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_wait_for_publish(ouzel_client* client, uint64_t token,
+                                               int32_t timeout_ms);
+
+/* --- Subscribing --------------------------------------------------------------------------- */
+
+typedef struct ouzel_subscription {
+  uint32_t version;   /* OUZEL_SUBSCRIPTION_VERSION */
+  const char* filter; /* UTF-8 topic filter (may be $share/...) */
+  size_t filter_len;  /* SIZE_MAX: NUL-terminated */
+  int32_t qos;        /* maximum QoS 0..2 */
+  int32_t no_local;   /* MQTT 5 options; must be 0 for 3.x */
+  int32_t retain_as_published;
+  int32_t retain_handling; /* 0, 1 or 2 */
+} ouzel_subscription;
+#define OUZEL_SUBSCRIPTION_VERSION 1
+OUZEL_EXTERN int ouzel_subscription_init(ouzel_subscription* sub, uint32_t version);
+
+/* Sends one SUBSCRIBE for `count` filters; the result arrives in on_subscribe with the same mid.
+ * `props` (Subscription Identifier, User Property; may be NULL) is copied. OUZEL_EINVAL (a filter
+ * or option is invalid; nothing is sent), OUZEL_ENOTCONN, OUZEL_ENOTSUP (wildcards, shared
+ * subscriptions or subscription identifiers the server said it does not support). Thread-safe. */
+OUZEL_EXTERN int ouzel_client_subscribe(ouzel_client* client, const ouzel_subscription* subs,
+                                        size_t count, const ouzel_properties* props,
+                                        int32_t* out_mid);
+
+/* Sends one UNSUBSCRIBE for `count` filters (`lens[i]` may be SIZE_MAX for NUL-terminated; `lens`
+ * may be NULL when all are). Result in on_unsubscribe. Errors as for subscribe. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_unsubscribe(ouzel_client* client, const char* const* filters,
+                                          const size_t* lens, size_t count,
+                                          const ouzel_properties* props, int32_t* out_mid);
+
+/* Manual acknowledgement (OUZEL_OPT_MANUAL_ACK) of a received QoS 1/2 message by its mid. Acks may
+ * be given in any order; PUBACK/PUBREC are sent in the order the messages arrived.
+ * OUZEL_ENOTFOUND for an unknown mid. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_ack(ouzel_client* client, int32_t mid);
+
+/* --- Enhanced authentication (MQTT 5) ------------------------------------------------------ */
+
+/* Answers the server's AUTH (delivered to on_auth) with Authentication Method/Data in `props`. */
+OUZEL_EXTERN int ouzel_client_auth_continue(ouzel_client* client, const ouzel_properties* props);
+/* Starts re-authentication on a connected client. */
+OUZEL_EXTERN int ouzel_client_reauthenticate(ouzel_client* client, const ouzel_properties* props);
+
+/* --- Callbacks ----------------------------------------------------------------------------- */
+/* Each setter replaces the previous callback (whose release hook then runs) and returns OUZEL_OK;
+ * `cb` NULL removes it. Thread-safe. */
+
+/* CONNACK received. reason_code 0 = accepted; session_present 0/1; props: CONNACK properties
+ * (borrowed; empty for 3.x). Refusals arrive here too (reason_code != 0), then on_connect_fail. */
+typedef void (*ouzel_on_connect_fn)(ouzel_client* client, int32_t reason_code,
+                                    int32_t session_present, const ouzel_properties* props,
+                                    void* user_data);
+/* A connection attempt failed before a successful CONNACK. error: OUZEL_E*; reason_code: the
+ * CONNACK code or -1 when none came. */
+typedef void (*ouzel_on_connect_fail_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
+                                         void* user_data);
+/* An established connection ended. error: OUZEL_OK for a disconnect the application asked for,
+ * else why; reason_code: the DISCONNECT reason (ours or the server's); by_server 0/1; props: the
+ * server's DISCONNECT properties (borrowed; may be empty). */
+typedef void (*ouzel_on_disconnect_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
+                                       int32_t by_server, const ouzel_properties* props,
+                                       void* user_data);
+/* A message arrived. `msg` is borrowed until the callback returns. */
+typedef void (*ouzel_on_message_fn)(ouzel_client* client, const ouzel_message* msg,
+                                    void* user_data);
+/* A publish finished: acknowledged, expired or dropped (see status). props: PUBACK/PUBCOMP
+ * properties (borrowed; may be empty). */
+typedef void (*ouzel_on_publish_fn)(ouzel_client* client, uint64_t token,
+                                    const ouzel_delivery_status* status,
+                                    const ouzel_properties* props, void* user_data);
+/* SUBACK: one reason code per filter (3.x: granted QoS or 0x80). */
+typedef void (*ouzel_on_subscribe_fn)(ouzel_client* client, int32_t mid,
+                                      const uint8_t* reason_codes, size_t count,
+                                      const ouzel_properties* props, void* user_data);
+/* UNSUBACK: reason codes (MQTT 5; count 0 for 3.x). */
+typedef void (*ouzel_on_unsubscribe_fn)(ouzel_client* client, int32_t mid,
+                                        const uint8_t* reason_codes, size_t count,
+                                        const ouzel_properties* props, void* user_data);
+/* The server sent AUTH (0x18 continue, 0x00 re-authentication succeeded). */
+typedef void (*ouzel_on_auth_fn)(ouzel_client* client, int32_t reason_code,
+                                 const ouzel_properties* props, void* user_data);
+
+/* Log levels (as paho's MQTT_LOG_*). */
+#define OUZEL_LOG_DEBUG 16
+#define OUZEL_LOG_INFO 1
+#define OUZEL_LOG_NOTICE 2
+#define OUZEL_LOG_WARNING 4
+#define OUZEL_LOG_ERR 8
+typedef void (*ouzel_on_log_fn)(ouzel_client* client, int32_t level, const char* message,
+                                void* user_data);
+/* Socket hooks for external event loops: a socket was opened / is about to close; data is waiting
+ * to be written (watch for writability) / the write queue drained. */
+typedef void (*ouzel_on_socket_fn)(ouzel_client* client, int32_t fd, void* user_data);
+
+OUZEL_EXTERN int ouzel_client_set_on_connect(ouzel_client* client, ouzel_on_connect_fn cb,
+                                             void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_connect_fail(ouzel_client* client, ouzel_on_connect_fail_fn cb,
+                                                  void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_disconnect(ouzel_client* client, ouzel_on_disconnect_fn cb,
+                                                void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_message(ouzel_client* client, ouzel_on_message_fn cb,
+                                             void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_publish(ouzel_client* client, ouzel_on_publish_fn cb,
+                                             void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_subscribe(ouzel_client* client, ouzel_on_subscribe_fn cb,
+                                               void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_unsubscribe(ouzel_client* client, ouzel_on_unsubscribe_fn cb,
+                                                 void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_auth(ouzel_client* client, ouzel_on_auth_fn cb,
+                                          void* user_data, ouzel_release_fn release);
+/* `min_level`: messages below it are not formatted at all. */
+OUZEL_EXTERN int ouzel_client_set_on_log(ouzel_client* client, ouzel_on_log_fn cb,
+                                         int32_t min_level, void* user_data,
+                                         ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_socket_open(ouzel_client* client, ouzel_on_socket_fn cb,
+                                                 void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_socket_close(ouzel_client* client, ouzel_on_socket_fn cb,
+                                                  void* user_data, ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_socket_register_write(ouzel_client* client,
+                                                           ouzel_on_socket_fn cb, void* user_data,
+                                                           ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_socket_unregister_write(ouzel_client* client,
+                                                             ouzel_on_socket_fn cb, void* user_data,
+                                                             ouzel_release_fn release);
+
+/* --- Counters ------------------------------------------------------------------------------ */
+#define OUZEL_STAT_MESSAGES_SENT 1
+#define OUZEL_STAT_MESSAGES_RECEIVED 2
+#define OUZEL_STAT_BYTES_SENT 3
+#define OUZEL_STAT_BYTES_RECEIVED 4
+#define OUZEL_STAT_INFLIGHT 5
+#define OUZEL_STAT_QUEUED 6
+#define OUZEL_STAT_RECONNECTS 7
+#define OUZEL_STAT_LAST_DISCONNECT_REASON 8 /* last DISCONNECT reason code, or -1 */
+/* OUZEL_EINVAL for an unknown stat. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_stat(const ouzel_client* client, int32_t stat, int64_t* out);
+
+OUZEL_END_DECLS
+
+#endif /* OUZEL_CLIENT_H */

@@ -1,0 +1,51 @@
+/* Ouzel C API: running the client.
+ *
+ * One driver, three ways to run it:
+ *  1. A library-owned thread: ouzel_client_loop_start / ouzel_client_loop_stop.
+ *  2. The caller's thread: ouzel_client_loop (one iteration) or ouzel_client_loop_forever.
+ *  3. An external event loop (epoll, libuv, asyncio, Go): watch ouzel_client_socket for reading,
+ * and for writing while ouzel_client_want_write is 1; call ouzel_client_loop_read /
+ *     ouzel_client_loop_write when ready and ouzel_client_loop_misc at least every
+ *     ouzel_client_next_timeout_ms.
+ * Use one of them at a time per client. Callbacks run inside these calls (or on the library's
+ * thread for mode 1).
+ */
+#ifndef OUZEL_LOOP_H
+#define OUZEL_LOOP_H
+
+#include "ouzel/client.h"
+#include "ouzel/common.h"
+
+OUZEL_BEGIN_DECLS
+
+/* Starts the library's loop thread. OUZEL_EBUSY when already running. Thread-safe. */
+OUZEL_EXTERN int ouzel_client_loop_start(ouzel_client* client);
+/* Stops and joins the loop thread (the connection stays as it is). OUZEL_EBUSY when called from
+ * that thread (i.e. inside a callback). Thread-safe. */
+OUZEL_EXTERN int ouzel_client_loop_stop(ouzel_client* client);
+
+/* Runs one iteration: waits up to `timeout_ms` for the network, handles what came, runs timers.
+ * OUZEL_OK, or the connection's error (OUZEL_ENOTCONN, OUZEL_EIO, ...) when it is down.
+ * Loop thread only. */
+OUZEL_EXTERN int ouzel_client_loop(ouzel_client* client, int32_t timeout_ms);
+/* Loops, reconnecting per the options, until ouzel_client_disconnect (returns OUZEL_OK) or an error
+ * with reconnection off. `retry_first_connection` 1: keep retrying a first connection that fails.
+ * Loop thread only. */
+OUZEL_EXTERN int ouzel_client_loop_forever(ouzel_client* client, int32_t retry_first_connection);
+
+/* External loop: the socket to watch, or -1 when there is none. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_socket(const ouzel_client* client);
+/* 1 when output is waiting (watch the socket for writing), else 0. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_want_write(const ouzel_client* client);
+/* Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there. */
+OUZEL_EXTERN int ouzel_client_loop_read(ouzel_client* client);
+/* Writes what is waiting, as much as the socket takes. */
+OUZEL_EXTERN int ouzel_client_loop_write(ouzel_client* client);
+/* Timers: keepalive, timeouts, reconnection back-off, message expiry. */
+OUZEL_EXTERN int ouzel_client_loop_misc(ouzel_client* client);
+/* Milliseconds until ouzel_client_loop_misc must run again (-1: no timer pending). Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_next_timeout_ms(const ouzel_client* client);
+
+OUZEL_END_DECLS
+
+#endif /* OUZEL_LOOP_H */
