@@ -38,10 +38,10 @@
 namespace ouzel {
 
 enum class SessionState : uint8_t {
-  kDisconnected,    // no transport
-  kConnecting,      // transport up, CONNECT sent, waiting for CONNACK (or in an AUTH exchange)
-  kConnected,       // CONNACK 0 received
-  kDisconnecting,   // DISCONNECT written; waiting for the transport to close
+  kDisconnected,   // no transport
+  kConnecting,     // transport up, CONNECT sent, waiting for CONNACK (or in an AUTH exchange)
+  kConnected,      // CONNACK 0 received
+  kDisconnecting,  // DISCONNECT written; waiting for the transport to close
 };
 
 struct PublishRequest {
@@ -80,9 +80,10 @@ class Session {
 
   // --- Application commands (valid in any state unless noted) ------------------------------------
   // Accepts a message: validates it (topic, QoS, payload size against the server's Maximum Packet
-  // Size once known), assigns a token, and sends it now or queues it. InvalidArgument for bad input,
-  // ResourceExhausted when the queue is full, FailedPrecondition for QoS 0 while disconnected
-  // without queue_qos0_while_offline, OutOfRange when it exceeds the server's Maximum Packet Size.
+  // Size once known), assigns a token, and sends it now or queues it. InvalidArgument for bad
+  // input, ResourceExhausted when the queue is full, FailedPrecondition for QoS 0 while
+  // disconnected without queue_qos0_while_offline, OutOfRange when it exceeds the server's Maximum
+  // Packet Size.
   absl::StatusOr<MessageToken> Publish(PublishRequest request, absl::Time now);
   // Sends SUBSCRIBE; returns its packet id. FailedPrecondition when not connected.
   absl::StatusOr<uint16_t> Subscribe(SubscribeRequest request, absl::Time now);

@@ -29,12 +29,12 @@ enum class DeliveryState : uint8_t {
 
 enum class DropReason : uint8_t {
   kNone,
-  kQueueFull,        // evicted by QueueFullPolicy::kDropOldestQos0
-  kSessionLost,      // LostSessionPolicy::kFailInflight after Session Present = 0
-  kTooLarge,         // over the server's Maximum Packet Size, learnt after it was queued
-  kRejected,         // MQTT 5 PUBACK/PUBREC with a failure reason code (see reason_code)
-  kConnectionLost,   // QoS 0 that was queued for a connection that closed before it was written
-  kCancelled,        // the session was destroyed or reset with the message pending
+  kQueueFull,       // evicted by QueueFullPolicy::kDropOldestQos0
+  kSessionLost,     // LostSessionPolicy::kFailInflight after Session Present = 0
+  kTooLarge,        // over the server's Maximum Packet Size, learnt after it was queued
+  kRejected,        // MQTT 5 PUBACK/PUBREC with a failure reason code (see reason_code)
+  kConnectionLost,  // QoS 0 that was queued for a connection that closed before it was written
+  kCancelled,       // the session was destroyed or reset with the message pending
 };
 
 struct MessageStatus {

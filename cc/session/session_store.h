@@ -29,16 +29,16 @@ struct StoredSession {
   std::string client_id;  // includes a server-assigned one (v5)
   uint32_t session_expiry_interval = 0;
   uint64_t next_token = 1;
-  std::vector<StoredOutgoing> outgoing;              // in publish order
-  std::vector<uint16_t> incoming_awaiting_pubrel;    // QoS 2 ids we sent PUBREC for
-  std::vector<PublishPacket> incoming_held;          // Qos2Delivery::kOnPubrel messages not yet delivered
+  std::vector<StoredOutgoing> outgoing;            // in publish order
+  std::vector<uint16_t> incoming_awaiting_pubrel;  // QoS 2 ids we sent PUBREC for
+  std::vector<PublishPacket> incoming_held;  // Qos2Delivery::kOnPubrel messages not yet delivered
 };
 
 class SessionStore {
  public:
   virtual ~SessionStore() = default;
 
-  virtual absl::Status PutOutgoing(const StoredOutgoing& message) = 0;   // insert or update
+  virtual absl::Status PutOutgoing(const StoredOutgoing& message) = 0;  // insert or update
   virtual absl::Status RemoveOutgoing(uint64_t token) = 0;
   virtual absl::Status PutIncoming(uint16_t packet_id, const PublishPacket* held) = 0;
   virtual absl::Status RemoveIncoming(uint16_t packet_id) = 0;
