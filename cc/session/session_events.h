@@ -69,7 +69,9 @@ struct ConnectFailedEvent {
 };
 
 // An established connection ended. `reason_code` is the DISCONNECT's (ours or the server's, see
-// `by_server`), or the code we disconnected with after a protocol violation.
+// `by_server`), or the code we disconnected with after a protocol violation. When we closed
+// without a DISCONNECT because no PINGRESP came, it is 0x8D (Keep Alive timeout); when the
+// transport simply failed, 0.
 struct DisconnectedEvent {
   absl::Status error;  // OK for a normal disconnect the application asked for
   bool by_server = false;
@@ -92,12 +94,16 @@ struct SubscribeDoneEvent {
   uint16_t packet_id = 0;
   std::vector<uint8_t> reason_codes;  // 3.x: granted QoS or 0x80
   Properties properties;
+  // Not OK when no SUBACK will come: the connection closed first, or a SUBSCRIBE held until
+  // CONNACK was refused by the server's limits. reason_codes is empty then.
+  absl::Status error;
 };
 
 struct UnsubscribeDoneEvent {
   uint16_t packet_id = 0;
   std::vector<uint8_t> reason_codes;  // empty for 3.x
   Properties properties;
+  absl::Status error;  // as for SubscribeDoneEvent
 };
 
 // The server sent AUTH (v5 enhanced authentication, at connect or re-authentication). The
@@ -105,6 +111,13 @@ struct UnsubscribeDoneEvent {
 struct AuthEvent {
   uint8_t reason_code = 0;  // 0x18 Continue authentication or 0x00 Success (re-auth completed)
   Properties properties;    // Authentication Method, Authentication Data, Reason String
+};
+
+// A diagnostic for the application's log (Session::TakeLogs), not an event of the protocol.
+enum class LogLevel : uint8_t { kDebug, kInfo, kWarning, kError };
+struct SessionLog {
+  LogLevel level = LogLevel::kInfo;
+  std::string message;
 };
 
 using SessionEvent =

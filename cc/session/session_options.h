@@ -42,6 +42,8 @@ struct SessionOptions {
   std::string client_id;
   // 3.x Clean Session / 5.0 Clean Start, for the first connection. Reconnections resume the session
   // (clean_start = false) when session_expiry_interval > 0 (v5) or clean_start was false (3.x).
+  // A non-empty session restored from a SessionStore counts as already established: the first
+  // connection resumes it too when the session is persistent.
   bool clean_start = true;
   uint16_t keep_alive_seconds = 60;
   std::optional<std::string> username;
@@ -57,8 +59,10 @@ struct SessionOptions {
   size_t max_queued_messages = 0;  // 0 = unbounded
   size_t max_queued_bytes = 0;     // 0 = unbounded
   QueueFullPolicy queue_full_policy = QueueFullPolicy::kRefuseNew;
-  // QoS 0 messages published while disconnected: queued (true) or refused with Unavailable (false,
-  // paho's behaviour).
+  // QoS 0 messages published while disconnected: queued (true) or refused with FailedPrecondition
+  // (false, paho's behaviour). QoS 0 messages published while a connection is up but before they
+  // are written end as kDropped(kConnectionLost) if it closes, unless this is true and they were
+  // still queued.
   bool queue_qos0_while_offline = false;
   LostSessionPolicy lost_session_policy = LostSessionPolicy::kFailInflight;
 
@@ -79,6 +83,10 @@ struct SessionOptions {
   // How long to wait for PINGRESP before declaring the connection dead. Zero: the keep alive
   // interval itself (what paho does).
   absl::Duration ping_timeout = absl::ZeroDuration();
+
+  // How many finished messages Session::StatusOf still answers for (the most recent ones); older
+  // finished tokens give nullopt. 0 keeps none.
+  size_t finished_status_history = 10000;
 };
 
 }  // namespace ouzel
