@@ -1,0 +1,77 @@
+#include "capi/src/status_mapping.h"
+
+#include <cstdint>
+#include <string>
+
+#include "cc/codec/codec_error.h"
+#include "ouzel/errors.h"
+
+namespace ouzel::capi {
+namespace {
+
+thread_local std::string last_error;
+
+int CodeFor(const absl::Status& status) {
+  // Statuses from decoding the server's bytes carry a disconnect reason: the server broke the
+  // protocol, whatever generic code they use.
+  if (DisconnectReasonOf(status).has_value()) return OUZEL_EPROTOCOL;
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return OUZEL_OK;
+    case absl::StatusCode::kInvalidArgument:
+      return OUZEL_EINVAL;
+    case absl::StatusCode::kResourceExhausted:
+      return OUZEL_EQUEUEFULL;
+    case absl::StatusCode::kFailedPrecondition:
+      return OUZEL_ENOTCONN;
+    case absl::StatusCode::kDeadlineExceeded:
+      return OUZEL_ETIMEDOUT;
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kAborted:
+      return OUZEL_ECLOSED;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return OUZEL_EREFUSED;
+    case absl::StatusCode::kDataLoss:
+      return OUZEL_EPROTOCOL;
+    case absl::StatusCode::kOutOfRange:
+      return OUZEL_ETOOLARGE;
+    case absl::StatusCode::kUnavailable:
+      return OUZEL_EIO;
+    case absl::StatusCode::kUnimplemented:
+      return OUZEL_ENOTSUP;
+    case absl::StatusCode::kNotFound:
+      return OUZEL_ENOTFOUND;
+    case absl::StatusCode::kAlreadyExists:
+      return OUZEL_EBUSY;
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kInternal:
+    default:
+      return OUZEL_EINTERNAL;
+  }
+}
+
+}  // namespace
+
+int FromStatus(const absl::Status& status) {
+  if (status.ok()) return OUZEL_OK;
+  last_error.assign(status.message().data(), status.message().size());
+  return CodeFor(status);
+}
+
+int Fail(int code, absl::string_view detail) {
+  last_error.assign(detail.data(), detail.size());
+  return code;
+}
+
+void ClearLastError() { last_error.clear(); }
+
+const char* LastErrorMessage() { return last_error.c_str(); }
+
+absl::string_view StringArg(const char* s, size_t len) {
+  if (s == nullptr) return absl::string_view();
+  if (len == SIZE_MAX) return absl::string_view(s);
+  return absl::string_view(s, len);
+}
+
+}  // namespace ouzel::capi
