@@ -1,29 +1,58 @@
 // The definitions behind the C API's opaque handles. Only capi/src sees them.
+//
+// Properties and messages handed to callbacks are views over the engine's own objects (no copy on
+// the delivery path); ones the application creates or clones own their data.
 #ifndef OUZEL_CAPI_SRC_HANDLES_H_
 #define OUZEL_CAPI_SRC_HANDLES_H_
 
+#include <memory>
 #include <utility>
 
+#include "cc/client/client.h"
+#include "cc/client/client_options.h"
 #include "cc/codec/properties.h"
 #include "cc/session/session_events.h"
 
 struct ouzel_properties {
-  ouzel::Properties props;
+  ouzel::Properties owned;
+  // Set for a view (callback arguments, a message's properties): read-only, not to be freed.
+  const ouzel::Properties* borrowed = nullptr;
+
+  const ouzel::Properties& get() const { return borrowed != nullptr ? *borrowed : owned; }
+  static ouzel_properties View(const ouzel::Properties& p) {
+    ouzel_properties h;
+    h.borrowed = &p;
+    return h;
+  }
 };
 
-// ouzel_message_properties hands out an ouzel_properties*, so the message's properties live in
-// `properties` and `message.properties` stays empty: build one with FromMessage.
 struct ouzel_message {
-  ouzel::Message message;
-  ouzel_properties properties;
-
-  static ouzel_message FromMessage(ouzel::Message m) {
-    ouzel_message out;
-    out.properties.props = std::move(m.properties);
-    m.properties.Clear();
-    out.message = std::move(m);
-    return out;
+  // A view of a message being delivered...
+  explicit ouzel_message(const ouzel::Message& m) : borrowed_(&m) {
+    properties.borrowed = &m.properties;
   }
+  // ...or an owned copy (ouzel_message_clone).
+  explicit ouzel_message(std::unique_ptr<ouzel::Message> m) : owned_(std::move(m)) {
+    properties.borrowed = &owned_->properties;
+  }
+  ouzel_message(const ouzel_message&) = delete;
+  ouzel_message& operator=(const ouzel_message&) = delete;
+
+  const ouzel::Message& get() const { return owned_ != nullptr ? *owned_ : *borrowed_; }
+
+  ouzel_properties properties;  // always a view of get().properties
+
+ private:
+  const ouzel::Message* borrowed_ = nullptr;
+  std::unique_ptr<ouzel::Message> owned_;
+};
+
+struct ouzel_options {
+  ouzel::ClientOptions options;
+};
+
+struct ouzel_client {
+  std::unique_ptr<ouzel::Client> client;
 };
 
 #endif  // OUZEL_CAPI_SRC_HANDLES_H_

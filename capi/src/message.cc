@@ -1,6 +1,8 @@
 // ouzel_message_*: read-only access to a received message, and owned copies of one.
 #include "ouzel/message.h"
 
+#include <memory>
+
 #include "capi/src/handles.h"
 #include "capi/src/status_mapping.h"
 #include "ouzel/errors.h"
@@ -8,26 +10,24 @@
 extern "C" {
 
 OUZEL_EXTERN const char* ouzel_message_topic(const ouzel_message* msg, size_t* len) {
-  if (len != nullptr) *len = msg->message.topic.size();
-  return msg->message.topic.data();
+  if (len != nullptr) *len = msg->get().topic.size();
+  return msg->get().topic.data();
 }
 
 OUZEL_EXTERN const void* ouzel_message_payload(const ouzel_message* msg, size_t* len) {
-  if (len != nullptr) *len = msg->message.payload.size();
-  return msg->message.payload.data();
+  if (len != nullptr) *len = msg->get().payload.size();
+  return msg->get().payload.data();
 }
 
-OUZEL_EXTERN int32_t ouzel_message_qos(const ouzel_message* msg) { return msg->message.qos; }
+OUZEL_EXTERN int32_t ouzel_message_qos(const ouzel_message* msg) { return msg->get().qos; }
 
 OUZEL_EXTERN int32_t ouzel_message_retain(const ouzel_message* msg) {
-  return msg->message.retain ? 1 : 0;
+  return msg->get().retain ? 1 : 0;
 }
 
-OUZEL_EXTERN int32_t ouzel_message_dup(const ouzel_message* msg) {
-  return msg->message.dup ? 1 : 0;
-}
+OUZEL_EXTERN int32_t ouzel_message_dup(const ouzel_message* msg) { return msg->get().dup ? 1 : 0; }
 
-OUZEL_EXTERN int32_t ouzel_message_mid(const ouzel_message* msg) { return msg->message.packet_id; }
+OUZEL_EXTERN int32_t ouzel_message_mid(const ouzel_message* msg) { return msg->get().packet_id; }
 
 OUZEL_EXTERN const ouzel_properties* ouzel_message_properties(const ouzel_message* msg) {
   return &msg->properties;
@@ -36,7 +36,7 @@ OUZEL_EXTERN const ouzel_properties* ouzel_message_properties(const ouzel_messag
 OUZEL_EXTERN int ouzel_message_clone(ouzel_message** out, const ouzel_message* msg) {
   return ouzel::capi::Guarded([&] {
     if (out == nullptr || msg == nullptr) return ouzel::capi::Fail(OUZEL_EINVAL, "NULL argument");
-    *out = new ouzel_message(*msg);
+    *out = new ouzel_message(std::make_unique<ouzel::Message>(msg->get()));
     return OUZEL_OK;
   });
 }

@@ -52,8 +52,17 @@ int CheckUtf8(absl::string_view what, absl::string_view s) {
 }
 
 const ouzel::Property* At(const ouzel_properties* props, size_t index) {
-  if (props == nullptr || index >= props->props.size()) return nullptr;
-  return &props->props.items()[index];
+  if (props == nullptr || index >= props->get().size()) return nullptr;
+  return &props->get().items()[index];
+}
+
+// Writers accept only lists the application owns: views handed to callbacks are read-only.
+int Writable(const ouzel_properties* props) {
+  if (props == nullptr) return Fail(OUZEL_EINVAL, "props must not be NULL");
+  if (props->borrowed != nullptr) {
+    return Fail(OUZEL_EINVAL, "these properties are borrowed (read-only); clone them to modify");
+  }
+  return OUZEL_OK;
 }
 
 }  // namespace
@@ -73,21 +82,23 @@ OUZEL_EXTERN void ouzel_properties_free(ouzel_properties* props) { delete props;
 OUZEL_EXTERN int ouzel_properties_clone(ouzel_properties** out, const ouzel_properties* props) {
   return Guarded([&] {
     if (out == nullptr || props == nullptr) return Fail(OUZEL_EINVAL, "NULL argument");
-    *out = new ouzel_properties(*props);
+    auto* copy = new ouzel_properties();
+    copy->owned = props->get();
+    *out = copy;
     return OUZEL_OK;
   });
 }
 
 OUZEL_EXTERN int ouzel_properties_set_int(ouzel_properties* props, int32_t id, uint32_t value) {
   return Guarded([&] {
-    if (props == nullptr) return Fail(OUZEL_EINVAL, "props must not be NULL");
+    if (int rc = Writable(props); rc != OUZEL_OK) return rc;
     int error = OUZEL_OK;
     const PropertyInfo* info = Lookup(id, IsIntegerType, "an integer property", &error);
     if (info == nullptr) return error;
     if (info->id == PropertyId::kSubscriptionIdentifier) {
-      props->props.AddSubscriptionIdentifier(value);
+      props->owned.AddSubscriptionIdentifier(value);
     } else {
-      props->props.SetInt(info->id, value);
+      props->owned.SetInt(info->id, value);
     }
     return OUZEL_OK;
   });
@@ -96,7 +107,7 @@ OUZEL_EXTERN int ouzel_properties_set_int(ouzel_properties* props, int32_t id, u
 OUZEL_EXTERN int ouzel_properties_set_string(ouzel_properties* props, int32_t id, const char* value,
                                              size_t value_len) {
   return Guarded([&] {
-    if (props == nullptr) return Fail(OUZEL_EINVAL, "props must not be NULL");
+    if (int rc = Writable(props); rc != OUZEL_OK) return rc;
     int error = OUZEL_OK;
     const PropertyInfo* info = Lookup(
         id, [](PropertyType t) { return t == PropertyType::kUtf8String; },
@@ -105,7 +116,7 @@ OUZEL_EXTERN int ouzel_properties_set_string(ouzel_properties* props, int32_t id
     absl::string_view v = ouzel::capi::StringArg(value, value_len);
     if (int rc = CheckLength(*info, v.size()); rc != OUZEL_OK) return rc;
     if (int rc = CheckUtf8(info->name, v); rc != OUZEL_OK) return rc;
-    props->props.SetString(info->id, v);
+    props->owned.SetString(info->id, v);
     return OUZEL_OK;
   });
 }
@@ -113,16 +124,15 @@ OUZEL_EXTERN int ouzel_properties_set_string(ouzel_properties* props, int32_t id
 OUZEL_EXTERN int ouzel_properties_set_binary(ouzel_properties* props, int32_t id, const void* value,
                                              size_t value_len) {
   return Guarded([&] {
-    if (props == nullptr || (value == nullptr && value_len != 0)) {
-      return Fail(OUZEL_EINVAL, "NULL argument");
-    }
+    if (int rc = Writable(props); rc != OUZEL_OK) return rc;
+    if (value == nullptr && value_len != 0) return Fail(OUZEL_EINVAL, "NULL value");
     int error = OUZEL_OK;
     const PropertyInfo* info = Lookup(
         id, [](PropertyType t) { return t == PropertyType::kBinaryData; }, "a binary property",
         &error);
     if (info == nullptr) return error;
     if (int rc = CheckLength(*info, value_len); rc != OUZEL_OK) return rc;
-    props->props.SetString(info->id, absl::string_view(static_cast<const char*>(value), value_len));
+    props->owned.SetString(info->id, absl::string_view(static_cast<const char*>(value), value_len));
     return OUZEL_OK;
   });
 }
@@ -130,7 +140,7 @@ OUZEL_EXTERN int ouzel_properties_set_binary(ouzel_properties* props, int32_t id
 OUZEL_EXTERN int ouzel_properties_add_user(ouzel_properties* props, const char* name,
                                            size_t name_len, const char* value, size_t value_len) {
   return Guarded([&] {
-    if (props == nullptr) return Fail(OUZEL_EINVAL, "props must not be NULL");
+    if (int rc = Writable(props); rc != OUZEL_OK) return rc;
     absl::string_view n = ouzel::capi::StringArg(name, name_len);
     absl::string_view v = ouzel::capi::StringArg(value, value_len);
     if (n.size() > 65535 || v.size() > 65535) {
@@ -138,18 +148,18 @@ OUZEL_EXTERN int ouzel_properties_add_user(ouzel_properties* props, const char* 
     }
     if (int rc = CheckUtf8("User Property name", n); rc != OUZEL_OK) return rc;
     if (int rc = CheckUtf8("User Property value", v); rc != OUZEL_OK) return rc;
-    props->props.AddUserProperty(n, v);
+    props->owned.AddUserProperty(n, v);
     return OUZEL_OK;
   });
 }
 
 OUZEL_EXTERN int ouzel_properties_remove(ouzel_properties* props, int32_t id) {
-  if (props == nullptr || id <= 0 || id > 255) return 0;
-  return static_cast<int>(props->props.Remove(static_cast<PropertyId>(id)));
+  if (Writable(props) != OUZEL_OK || id <= 0 || id > 255) return 0;
+  return static_cast<int>(props->owned.Remove(static_cast<PropertyId>(id)));
 }
 
 OUZEL_EXTERN size_t ouzel_properties_count(const ouzel_properties* props) {
-  return props == nullptr ? 0 : props->props.size();
+  return props == nullptr ? 0 : props->get().size();
 }
 
 OUZEL_EXTERN int32_t ouzel_properties_id_at(const ouzel_properties* props, size_t index) {
@@ -204,8 +214,8 @@ OUZEL_EXTERN int ouzel_properties_user_at(const ouzel_properties* props, size_t 
 OUZEL_EXTERN int ouzel_properties_get_int(const ouzel_properties* props, int32_t id,
                                           uint32_t* out) {
   if (props == nullptr || out == nullptr) return Fail(OUZEL_EINVAL, "NULL argument");
-  for (size_t i = 0; i < props->props.size(); ++i) {
-    if (static_cast<int32_t>(props->props.items()[i].id) == id) {
+  for (size_t i = 0; i < props->get().size(); ++i) {
+    if (static_cast<int32_t>(props->get().items()[i].id) == id) {
       return ouzel_properties_int_at(props, i, out);
     }
   }
@@ -217,8 +227,8 @@ OUZEL_EXTERN int ouzel_properties_get_bytes(const ouzel_properties* props, int32
   if (props == nullptr || out == nullptr || out_len == nullptr) {
     return Fail(OUZEL_EINVAL, "NULL argument");
   }
-  for (size_t i = 0; i < props->props.size(); ++i) {
-    if (static_cast<int32_t>(props->props.items()[i].id) == id) {
+  for (size_t i = 0; i < props->get().size(); ++i) {
+    if (static_cast<int32_t>(props->get().items()[i].id) == id) {
       return ouzel_properties_bytes_at(props, i, out, out_len);
     }
   }

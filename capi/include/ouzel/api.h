@@ -74,6 +74,7 @@ typedef struct ouzel_api {
   int (*client_new)(ouzel_client** out, const ouzel_options* opts);
   void (*client_free)(ouzel_client* client);
   int (*client_connect)(ouzel_client* client);
+  int (*client_connect_blocking)(ouzel_client* client);
   int (*client_reconnect)(ouzel_client* client);
   int (*client_disconnect)(ouzel_client* client, int32_t reason_code,
                            const ouzel_properties* props);
@@ -125,6 +126,7 @@ typedef struct ouzel_api {
   int (*client_loop)(ouzel_client* client, int32_t timeout_ms);
   int (*client_loop_forever)(ouzel_client* client, int32_t retry_first_connection);
   int32_t (*client_socket)(const ouzel_client* client);
+  int32_t (*client_wake_fd)(const ouzel_client* client);
   int32_t (*client_want_write)(const ouzel_client* client);
   int (*client_loop_read)(ouzel_client* client);
   int (*client_loop_write)(ouzel_client* client);

@@ -52,6 +52,14 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
  * OUZEL_EBUSY (already connected or connecting). Thread-safe. */
 OUZEL_EXTERN int ouzel_client_connect(ouzel_client* client);
 
+/* Connects the transport (resolution, TCP, handshakes; every server in order, no back-off) and
+ * writes CONNECT, then returns; the CONNACK arrives later through a loop, as with paho's connect().
+ * Without a running loop thread the work happens on the calling thread (the on_socket_* hooks run
+ * there). Returns the transport's error: OUZEL_EIO (refused, unreachable), OUZEL_ETIMEDOUT,
+ * OUZEL_ENOTFOUND (the host name does not resolve), OUZEL_ETLS. OUZEL_EBUSY inside a callback.
+ * Thread-safe. */
+OUZEL_EXTERN int ouzel_client_connect_blocking(ouzel_client* client);
+
 /* Drops the current connection (if any, without DISCONNECT) and connects again, resuming the
  * session when it is persistent. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_reconnect(ouzel_client* client);
@@ -164,8 +172,9 @@ OUZEL_EXTERN int ouzel_client_reauthenticate(ouzel_client* client, const ouzel_p
 /* Each setter replaces the previous callback (whose release hook then runs) and returns OUZEL_OK;
  * `cb` NULL removes it. Thread-safe. */
 
-/* CONNACK received. reason_code 0 = accepted; session_present 0/1; props: CONNACK properties
- * (borrowed; empty for 3.x). Refusals arrive here too (reason_code != 0), then on_connect_fail. */
+/* A CONNACK accepted the connection (reason_code is then 0); session_present 0/1; props: CONNACK
+ * properties (borrowed; empty for 3.x). A refusing CONNACK arrives in on_connect_fail instead,
+ * with its reason code. */
 typedef void (*ouzel_on_connect_fn)(ouzel_client* client, int32_t reason_code,
                                     int32_t session_present, const ouzel_properties* props,
                                     void* user_data);

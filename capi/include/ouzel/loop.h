@@ -35,6 +35,9 @@ OUZEL_EXTERN int ouzel_client_loop_forever(ouzel_client* client, int32_t retry_f
 
 /* External loop: the socket to watch, or -1 when there is none. Thread-safe. */
 OUZEL_EXTERN int32_t ouzel_client_socket(const ouzel_client* client);
+/* External loop: a descriptor that becomes readable when another thread needs the loop (an API
+ * call queued output, a name lookup finished); call ouzel_client_loop_misc then. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_wake_fd(const ouzel_client* client);
 /* 1 when output is waiting (watch the socket for writing), else 0. Thread-safe. */
 OUZEL_EXTERN int32_t ouzel_client_want_write(const ouzel_client* client);
 /* Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there. */

@@ -1,0 +1,234 @@
+// ouzel_options_*: one typed setter per kind of value, keyed by OUZEL_OPT_* (the zstd model), over
+// ouzel::ClientOptions. A setter that fails leaves the options as they were.
+#include "ouzel/options.h"
+
+#include <limits>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "capi/src/handles.h"
+#include "capi/src/status_mapping.h"
+#include "cc/codec/utf8.h"
+#include "cc/topic/topic.h"
+#include "ouzel/errors.h"
+
+namespace {
+
+using ouzel::capi::Fail;
+using ouzel::capi::Guarded;
+
+int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
+  return Fail(OUZEL_EINVAL,
+              absl::StrCat("option ", option, ": ", value, " is outside ", lo, "..", hi));
+}
+
+bool InRange(int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; }
+
+constexpr int64_t kMaxMs = std::numeric_limits<int32_t>::max();
+
+}  // namespace
+
+extern "C" {
+
+OUZEL_EXTERN int ouzel_options_new(ouzel_options** out) {
+  return Guarded([&] {
+    if (out == nullptr) return Fail(OUZEL_EINVAL, "out must not be NULL");
+    *out = new ouzel_options();
+    return OUZEL_OK;
+  });
+}
+
+OUZEL_EXTERN void ouzel_options_free(ouzel_options* opts) { delete opts; }
+
+OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int64_t value) {
+  return Guarded([&] {
+    if (opts == nullptr) return Fail(OUZEL_EINVAL, "opts must not be NULL");
+    ouzel::ClientOptions& o = opts->options;
+    ouzel::SessionOptions& s = o.session;
+    auto flag = [&](bool* field) {
+      if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
+      *field = value != 0;
+      return OUZEL_OK;
+    };
+    auto millis = [&](absl::Duration* field, int64_t lo) {
+      if (!InRange(value, lo, kMaxMs)) return OutOfRange(option, value, lo, kMaxMs);
+      *field = absl::Milliseconds(value);
+      return OUZEL_OK;
+    };
+    switch (option) {
+      case OUZEL_OPT_PROTOCOL_VERSION:
+        if (value != OUZEL_MQTT_V31 && value != OUZEL_MQTT_V311 && value != OUZEL_MQTT_V5) {
+          return Fail(OUZEL_EINVAL, absl::StrCat("protocol version ", value,
+                                                 " is not 3 (3.1), 4 (3.1.1) or 5 (5.0)"));
+        }
+        s.version = static_cast<ouzel::ProtocolVersion>(value);
+        return OUZEL_OK;
+      case OUZEL_OPT_CLEAN_START:
+        return flag(&s.clean_start);
+      case OUZEL_OPT_KEEPALIVE_SECONDS:
+        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
+        s.keep_alive_seconds = static_cast<uint16_t>(value);
+        return OUZEL_OK;
+      case OUZEL_OPT_CONNECT_TIMEOUT_MS:
+        // One budget for the whole attempt: the transport's share and the wait for CONNACK.
+        if (int rc = millis(&o.connect_timeout, 1); rc != OUZEL_OK) return rc;
+        s.connect_timeout = o.connect_timeout;
+        return OUZEL_OK;
+      case OUZEL_OPT_MAX_INFLIGHT:
+        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
+        s.max_inflight = static_cast<uint16_t>(value);
+        return OUZEL_OK;
+      case OUZEL_OPT_MAX_QUEUED_MESSAGES:
+        if (!InRange(value, 0, std::numeric_limits<int64_t>::max())) {
+          return OutOfRange(option, value, 0, std::numeric_limits<int64_t>::max());
+        }
+        s.max_queued_messages = static_cast<size_t>(value);
+        return OUZEL_OK;
+      case OUZEL_OPT_MAX_QUEUED_BYTES:
+        if (value < 0) return OutOfRange(option, value, 0, std::numeric_limits<int64_t>::max());
+        s.max_queued_bytes = static_cast<size_t>(value);
+        return OUZEL_OK;
+      case OUZEL_OPT_QUEUE_FULL_POLICY:
+        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
+        s.queue_full_policy = value == OUZEL_QUEUE_FULL_REFUSE_NEW
+                                  ? ouzel::QueueFullPolicy::kRefuseNew
+                                  : ouzel::QueueFullPolicy::kDropOldestQos0;
+        return OUZEL_OK;
+      case OUZEL_OPT_QUEUE_QOS0_OFFLINE:
+        return flag(&s.queue_qos0_while_offline);
+      case OUZEL_OPT_LOST_SESSION_POLICY:
+        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
+        s.lost_session_policy = value == OUZEL_LOST_SESSION_FAIL_INFLIGHT
+                                    ? ouzel::LostSessionPolicy::kFailInflight
+                                    : ouzel::LostSessionPolicy::kResendAsNew;
+        return OUZEL_OK;
+      case OUZEL_OPT_AUTO_TOPIC_ALIAS:
+        return flag(&s.auto_topic_alias);
+      case OUZEL_OPT_MANUAL_ACK:
+        return flag(&s.manual_ack);
+      case OUZEL_OPT_QOS2_DELIVERY:
+        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
+        s.qos2_delivery = value == OUZEL_QOS2_DELIVERY_ON_PUBLISH ? ouzel::Qos2Delivery::kOnPublish
+                                                                  : ouzel::Qos2Delivery::kOnPubrel;
+        return OUZEL_OK;
+      case OUZEL_OPT_RECONNECT:
+        return flag(&o.auto_reconnect);
+      case OUZEL_OPT_RECONNECT_MIN_DELAY_MS:
+        return millis(&o.reconnect_min_delay, 0);
+      case OUZEL_OPT_RECONNECT_MAX_DELAY_MS:
+        return millis(&o.reconnect_max_delay, 0);
+      case OUZEL_OPT_FOLLOW_SERVER_REFERENCE:
+        return flag(&o.follow_server_reference);
+      case OUZEL_OPT_TCP_NODELAY:
+        return flag(&o.transport.tcp_nodelay);
+      case OUZEL_OPT_NUMBER_QOS0_MESSAGES:
+        return flag(&s.number_qos0_messages);
+      case OUZEL_OPT_PING_TIMEOUT_MS:
+        return millis(&s.ping_timeout, 0);
+      default:
+        return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+    }
+  });
+}
+
+OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, const char* value,
+                                          size_t value_len) {
+  return Guarded([&] {
+    if (opts == nullptr) return Fail(OUZEL_EINVAL, "opts must not be NULL");
+    absl::string_view v = ouzel::capi::StringArg(value, value_len);
+    ouzel::ClientOptions& o = opts->options;
+    auto utf8 = [&](const char* what) {
+      if (v.size() > 65535) {
+        return Fail(OUZEL_EINVAL, absl::StrCat(what, " is longer than 65,535 bytes"));
+      }
+      absl::Status st = ouzel::ValidateMqttUtf8(v);
+      if (!st.ok()) return Fail(OUZEL_EINVAL, absl::StrCat(what, ": ", st.message()));
+      return OUZEL_OK;
+    };
+    switch (option) {
+      case OUZEL_OPT_SERVER_URI:
+        if (v.empty()) return Fail(OUZEL_EINVAL, "server URI must not be empty");
+        o.servers.assign(1, std::string(v));
+        return OUZEL_OK;
+      case OUZEL_OPT_ADD_SERVER_URI:
+        if (v.empty()) return Fail(OUZEL_EINVAL, "server URI must not be empty");
+        o.servers.emplace_back(v);
+        return OUZEL_OK;
+      case OUZEL_OPT_CLIENT_ID:
+        if (int rc = utf8("client id"); rc != OUZEL_OK) return rc;
+        o.session.client_id = std::string(v);
+        return OUZEL_OK;
+      case OUZEL_OPT_USERNAME:
+        if (value == nullptr) {
+          o.session.username.reset();
+          return OUZEL_OK;
+        }
+        if (int rc = utf8("user name"); rc != OUZEL_OK) return rc;
+        o.session.username = std::string(v);
+        return OUZEL_OK;
+      case OUZEL_OPT_PASSWORD:
+        if (value == nullptr) {
+          o.session.password.reset();
+          return OUZEL_OK;
+        }
+        if (v.size() > 65535) return Fail(OUZEL_EINVAL, "password is longer than 65,535 bytes");
+        o.session.password = std::string(v);
+        return OUZEL_OK;
+      default:
+        return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
+    }
+  });
+}
+
+OUZEL_EXTERN int ouzel_options_set_connect_properties(ouzel_options* opts,
+                                                      const ouzel_properties* props) {
+  return Guarded([&] {
+    if (opts == nullptr) return Fail(OUZEL_EINVAL, "opts must not be NULL");
+    if (props == nullptr) {
+      opts->options.session.connect_properties.Clear();
+      return OUZEL_OK;
+    }
+    absl::Status st = props->get().Validate(ouzel::PropertyContext::kConnect);
+    if (!st.ok()) return ouzel::capi::FromStatus(st);
+    opts->options.session.connect_properties = props->get();
+    return OUZEL_OK;
+  });
+}
+
+OUZEL_EXTERN int ouzel_options_set_will(ouzel_options* opts, const char* topic, size_t topic_len,
+                                        const void* payload, size_t payload_len, int32_t qos,
+                                        int32_t retain, const ouzel_properties* props) {
+  return Guarded([&] {
+    if (opts == nullptr || (payload == nullptr && payload_len != 0)) {
+      return Fail(OUZEL_EINVAL, "NULL argument");
+    }
+    absl::string_view t = ouzel::capi::StringArg(topic, topic_len);
+    if (absl::Status st = ouzel::ValidateTopicName(t); !st.ok()) {
+      return Fail(OUZEL_EINVAL, absl::StrCat("will topic: ", st.message()));
+    }
+    if (qos < 0 || qos > 2)
+      return Fail(OUZEL_EINVAL, absl::StrCat("will QoS ", qos, " is not 0..2"));
+    if (retain != 0 && retain != 1) return Fail(OUZEL_EINVAL, "will retain must be 0 or 1");
+    if (payload_len > 65535) {
+      return Fail(OUZEL_EINVAL, "will payload is longer than 65,535 bytes (a CONNECT field)");
+    }
+    ouzel::Will will;
+    will.topic = std::string(t);
+    will.payload = std::string(static_cast<const char*>(payload), payload_len);
+    will.qos = static_cast<uint8_t>(qos);
+    will.retain = retain == 1;
+    if (props != nullptr) {
+      absl::Status st = props->get().Validate(ouzel::PropertyContext::kWill);
+      if (!st.ok()) return ouzel::capi::FromStatus(st);
+      will.properties = props->get();
+    }
+    opts->options.session.will = std::move(will);
+    return OUZEL_OK;
+  });
+}
+
+OUZEL_EXTERN void ouzel_options_clear_will(ouzel_options* opts) {
+  if (opts != nullptr) opts->options.session.will.reset();
+}
+
+}  // extern "C"
