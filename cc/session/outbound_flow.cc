@@ -207,10 +207,12 @@ void OutboundFlow::OnConnectionLost() {
   window_used_ = 0;
   // QoS 0 bytes handed to the transport but not reported written may or may not have gone out;
   // they are not sent again (at most once), so they end here.
-  std::deque<Qos0Written> unwritten = std::move(qos0_unwritten_);
+  std::vector<Qos0Written> unwritten = std::move(qos0_unwritten_);
+  const size_t head = std::exchange(qos0_head_, 0);
   qos0_unwritten_.clear();
-  for (const Qos0Written& q : unwritten) {
-    FinishQos0(q.token, q.number, DeliveryState::kDropped, DropReason::kConnectionLost);
+  for (size_t i = head; i < unwritten.size(); ++i) {
+    FinishQos0(unwritten[i].token, unwritten[i].number, DeliveryState::kDropped,
+               DropReason::kConnectionLost);
   }
   if (!limits_.keep_qos0_offline) {
     for (auto it = queue_.begin(); it != queue_.end();) {
@@ -403,10 +405,18 @@ absl::Status OutboundFlow::OnPubcomp(const PublishAck& ack, absl::Time now) {
 }
 
 void OutboundFlow::OnWritten(uint64_t written_offset) {
-  while (!qos0_unwritten_.empty() && qos0_unwritten_.front().end_offset <= written_offset) {
-    const Qos0Written q = qos0_unwritten_.front();
-    qos0_unwritten_.pop_front();
+  while (qos0_head_ < qos0_unwritten_.size() &&
+         qos0_unwritten_[qos0_head_].end_offset <= written_offset) {
+    const Qos0Written q = qos0_unwritten_[qos0_head_++];
     FinishQos0(q.token, q.number, DeliveryState::kAcknowledged, DropReason::kNone);
+  }
+  if (qos0_head_ == qos0_unwritten_.size()) {
+    qos0_unwritten_.clear();  // keeps the capacity
+    qos0_head_ = 0;
+  } else if (qos0_head_ >= 1024 && qos0_head_ * 2 >= qos0_unwritten_.size()) {
+    qos0_unwritten_.erase(qos0_unwritten_.begin(),
+                          qos0_unwritten_.begin() + static_cast<ptrdiff_t>(qos0_head_));
+    qos0_head_ = 0;
   }
 }
 
@@ -496,7 +506,8 @@ std::optional<MessageStatus> OutboundFlow::StatusOf(MessageToken token) const {
     s.packet_id = m.publish.qos > 0 ? m.publish.packet_id : m.qos0_number;
     return s;
   }
-  auto q = std::lower_bound(qos0_unwritten_.begin(), qos0_unwritten_.end(), token,
+  auto q = std::lower_bound(qos0_unwritten_.begin() + static_cast<ptrdiff_t>(qos0_head_),
+                            qos0_unwritten_.end(), token,
                             [](const Qos0Written& w, MessageToken t) { return w.token < t; });
   if (q != qos0_unwritten_.end() && q->token == token) {
     MessageStatus s;

@@ -26,7 +26,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <list>
 #include <optional>
@@ -146,7 +145,7 @@ class OutboundFlow {
   std::optional<MessageStatus> StatusOf(MessageToken token) const;
   size_t queued_count() const { return queue_.size(); }
   size_t queued_bytes() const { return queued_bytes_; }
-  size_t inflight_count() const { return inflight_.size() + qos0_unwritten_.size(); }
+  size_t inflight_count() const { return inflight_.size() + qos0_unwritten_.size() - qos0_head_; }
   size_t window_used() const { return window_used_; }
   bool connected() const { return connected_; }
 
@@ -211,7 +210,11 @@ class OutboundFlow {
   size_t pending_resends_ = 0;  // inflight messages not yet sent on this connection
   bool restored_clocks_pending_ = false;
 
-  std::deque<Qos0Written> qos0_unwritten_;  // in token order
+  // QoS 0 messages handed to the output, in token order, from qos0_head_ on. A vector with a
+  // moving head rather than a deque: a deque frees and allocates a block every few dozen
+  // messages.
+  std::vector<Qos0Written> qos0_unwritten_;
+  size_t qos0_head_ = 0;
   // Queued messages with an expiry, earliest first. Entries go stale when their message is sent
   // or finished; they are skipped, and the heap is rebuilt when mostly stale.
   using ExpiryEntry = std::pair<absl::Time, MessageToken>;

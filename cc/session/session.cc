@@ -244,6 +244,11 @@ std::vector<SessionLog> Session::TakeLogs() { return std::exchange(logs_, {}); }
 
 std::vector<SessionEvent> Session::TakeEvents() { return std::exchange(events_, {}); }
 
+void Session::TakeEvents(std::vector<SessionEvent>& out) {
+  out.clear();
+  out.swap(events_);
+}
+
 void Session::Write(const Packet& packet) {
   const size_t before = outgoing_.size();
   absl::Status s = EncodePacket(packet, options_.version, &outgoing_);

@@ -142,6 +142,9 @@ class Session : private InboundSink, private OutboundSink {
   // complete (they have no acknowledgement).
   void OnOutputWritten(size_t n, absl::Time now);
   std::vector<SessionEvent> TakeEvents();
+  // The same, into `out` (cleared first), keeping the capacity of both vectors so a loop that
+  // reuses `out` allocates nothing per event.
+  void TakeEvents(std::vector<SessionEvent>& out);
   bool has_events() const { return !events_.empty(); }
   // Diagnostics the application may log (unknown acks ignored, store failures, ...), oldest
   // first. At most kMaxLogs are kept between calls; older ones are counted in logs_dropped().
