@@ -36,7 +36,7 @@ class RecordingSink : public InboundSink {
 
 PublishPacket Pub(uint16_t id, uint8_t qos, absl::string_view topic = "t", bool dup = false) {
   PublishPacket p;
-  p.topic = std::string(topic);
+  p.topic = std::string(topic.data(), topic.size());
   p.payload = "p";
   p.qos = qos;
   p.packet_id = id;

@@ -98,8 +98,8 @@ using Log = std::vector<std::string>;
 
 OutgoingMessage Msg(absl::string_view topic, uint8_t qos, absl::string_view payload = "p") {
   OutgoingMessage m;
-  m.publish.topic = std::string(topic);
-  m.publish.payload = std::string(payload);
+  m.publish.topic = std::string(topic.data(), topic.size());
+  m.publish.payload = std::string(payload.data(), payload.size());
   m.publish.qos = qos;
   return m;
 }

@@ -151,7 +151,7 @@ Session::Session(SessionOptions options, SessionStore* store)
     our_topic_alias_maximum_ =
         static_cast<uint16_t>(p.GetInt(PropertyId::kTopicAliasMaximum).value_or(0));
     if (auto method = p.GetString(PropertyId::kAuthenticationMethod)) {
-      auth_method_ = std::string(*method);
+      auth_method_.emplace(method->data(), method->size());
     }
   }
   session_expiry_ = connect_session_expiry_;
@@ -174,8 +174,9 @@ void Session::Restore() {
         absl::StrCat("store: the stored session belongs to client id \"", s.client_id, "\", not \"",
                      options_.client_id, "\"; it is discarded"));
     absl::Status cleared = store_->Clear();
-    if (!cleared.ok())
+    if (!cleared.ok()) {
       Log(LogLevel::kError, absl::StrCat("store: Clear failed: ", cleared.ToString()));
+    }
     return;
   }
   if (client_id_.empty()) client_id_ = s.client_id;
@@ -604,7 +605,7 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
     limits.shared_available = p.GetInt(PropertyId::kSharedSubscriptionAvailable).value_or(1) != 0;
     if (auto ka = p.GetInt(PropertyId::kServerKeepAlive)) keep_alive = absl::Seconds(*ka);
     if (auto id = p.GetString(PropertyId::kAssignedClientIdentifier)) {
-      client_id_ = std::string(*id);
+      client_id_.assign(id->data(), id->size());
     }
     if (auto expiry = p.GetInt(PropertyId::kSessionExpiryInterval)) session_expiry_ = *expiry;
   }
@@ -863,7 +864,7 @@ OutboundSink::WriteResult Session::WritePublish(OutgoingMessage& m, bool resend,
                                                 " bytes exceed the server's Maximum "
                                                 "Packet Size ",
                                                 server_.maximum_packet_size)
-                                 : std::string(size.status().message())));
+                                 : size.status().ToString()));
       r.drop = DropReason::kTooLarge;
       return r;
     }
@@ -989,7 +990,7 @@ absl::StatusOr<MessageToken> Session::Publish(PublishRequest request, absl::Time
           absl::StrCat("the topic is empty and Topic Alias ", *alias,
                        " is not bound to a topic on the current connection; give the topic"));
     }
-    request.topic = std::string(*bound);
+    request.topic.assign(bound->data(), bound->size());
   }
   OUZEL_RETURN_IF_ERROR(CheckPublishLimits(request));
   const bool offline =

@@ -22,7 +22,11 @@ SessionOptions Options(ProtocolVersion v = ProtocolVersion::kV5) {
 
 PublishRequest Req(absl::string_view topic, uint8_t qos, absl::string_view payload = "x",
                    bool retain = false) {
-  return PublishRequest{std::string(topic), std::string(payload), qos, retain, {}};
+  return PublishRequest{std::string(topic.data(), topic.size()),
+                        std::string(payload.data(), payload.size()),
+                        qos,
+                        retain,
+                        {}};
 }
 
 template <typename Ack>

@@ -23,8 +23,8 @@ SessionOptions Options(ProtocolVersion v = ProtocolVersion::kV5) {
 PublishPacket Pub(absl::string_view topic, uint8_t qos, uint16_t id = 0,
                   absl::string_view payload = "m", bool dup = false) {
   PublishPacket p;
-  p.topic = std::string(topic);
-  p.payload = std::string(payload);
+  p.topic = std::string(topic.data(), topic.size());
+  p.payload = std::string(payload.data(), payload.size());
   p.qos = qos;
   p.packet_id = id;
   p.dup = dup;
@@ -239,9 +239,9 @@ TEST(SessionReceive, IncomingTopicAliasesForgottenOnReconnect) {
 
 // --- SUBSCRIBE / UNSUBSCRIBE ----------------------------------------------------------------
 
-SubscribeRequest Sub(std::vector<std::pair<std::string, uint8_t>> filters) {
+SubscribeRequest Sub(const std::vector<std::pair<std::string, uint8_t>>& filters) {
   SubscribeRequest r;
-  for (auto& [f, q] : filters) {
+  for (const auto& [f, q] : filters) {
     Subscription s;
     s.filter = f;
     s.qos = q;

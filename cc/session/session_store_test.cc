@@ -75,7 +75,7 @@ SessionOptions Options() {
 
 PublishPacket Pub(absl::string_view topic, uint8_t qos, uint16_t id, bool dup = false) {
   PublishPacket p;
-  p.topic = std::string(topic);
+  p.topic = std::string(topic.data(), topic.size());
   p.payload = "m";
   p.qos = qos;
   p.packet_id = id;

@@ -76,7 +76,7 @@ AliasChoice OutgoingTopicAliases::Auto(absl::string_view topic) {
   }
   Bind(alias, topic);
   PushFront(alias);
-  by_topic_.emplace(std::string(topic), alias);
+  by_topic_.emplace(std::string(topic.data(), topic.size()), alias);
   return {alias, false};
 }
 

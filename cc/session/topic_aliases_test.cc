@@ -76,7 +76,7 @@ TEST(OutgoingTopicAliases, Manual_AliasOnlyWhenBoundToThatTopic) {
 
 PublishPacket Incoming(absl::string_view topic, std::optional<uint32_t> alias) {
   PublishPacket p;
-  p.topic = std::string(topic);
+  p.topic = std::string(topic.data(), topic.size());
   p.payload = "x";
   if (alias) p.properties.SetInt(PropertyId::kTopicAlias, *alias);
   return p;
