@@ -1,5 +1,8 @@
 #include "cc/codec/codec_error.h"
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 
@@ -10,8 +13,9 @@ constexpr char kReasonPayloadUrl[] = "ouzel.dev/mqtt-disconnect-reason";
 
 absl::Status DecodeError(uint8_t reason, absl::string_view kind, absl::string_view rule,
                          size_t offset, absl::string_view detail) {
-  absl::Status s(absl::StatusCode::kDataLoss,
-                 absl::StrCat(kind, ": ", detail, " [", rule, "] at offset ", offset));
+  std::string message = absl::StrCat(kind, ": ", detail, " [", rule, "]");
+  if (offset != kNoOffset) absl::StrAppend(&message, " at offset ", offset);
+  absl::Status s(absl::StatusCode::kDataLoss, std::move(message));
   s.SetPayload(kReasonPayloadUrl, absl::Cord(std::string(1, static_cast<char>(reason))));
   return s;
 }

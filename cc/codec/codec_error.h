@@ -26,6 +26,10 @@ inline constexpr uint8_t kReasonProtocolError = 0x82;
 inline constexpr uint8_t kReasonTopicAliasInvalid = 0x94;
 inline constexpr uint8_t kReasonPacketTooLarge = 0x95;
 
+// The offset to pass for a violation found after decoding (e.g. a PUBACK for an id never sent):
+// the packet is well-formed, so no byte is to blame and the message names none.
+inline constexpr size_t kNoOffset = static_cast<size_t>(-1);
+
 // `rule` is the spec's conformance id ("MQTT-1.5.5-1") or, where the spec states a rule without an
 // id, its section ("5.0 §2.2.2.2"). `offset` is the byte offset from the start of the packet.
 absl::Status MalformedPacketError(absl::string_view rule, size_t offset, absl::string_view detail);

@@ -56,7 +56,7 @@ absl::Status InboundTracker::CountUnacked(uint16_t packet_id) {
   if (unacked_[packet_id]) return absl::OkStatus();
   if (options_.v5 && unacked_count_ >= options_.receive_maximum) {
     return DecodeErrorWithReason(
-        kReceiveMaximumExceeded, "MQTT-3.3.4-9", 0,
+        kReceiveMaximumExceeded, "MQTT-3.3.4-9", kNoOffset,
         absl::StrCat("QoS > 0 PUBLISH with packet identifier ", packet_id, " arrived while ",
                      unacked_count_, " were unacknowledged; our Receive Maximum is ",
                      options_.receive_maximum));
@@ -161,7 +161,7 @@ absl::Status InboundTracker::OnPubrel(const PubrelPacket& pubrel) {
   Qos2State& state = it->second;
   if (!state.pubrec_sent) {
     return ProtocolErrorAt(
-        "MQTT-4.3.3", 0,
+        "MQTT-4.3.3", kNoOffset,
         absl::StrCat("PUBREL for packet identifier ", id, " before we sent its PUBREC"));
   }
   if (state.held.has_value()) {

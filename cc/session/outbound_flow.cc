@@ -343,7 +343,7 @@ absl::StatusOr<OutboundFlow::List::iterator> OutboundFlow::FindInflight(uint16_t
 absl::Status OutboundFlow::OnPuback(const PublishAck& ack, absl::Time now) {
   OUZEL_ASSIGN_OR_RETURN(List::iterator it, FindInflight(ack.packet_id));
   if (!it->awaiting_puback()) {
-    return ProtocolErrorAt("MQTT-4.3.2", 0,
+    return ProtocolErrorAt("MQTT-4.3.2", kNoOffset,
                            absl::StrCat("PUBACK for packet identifier ", ack.packet_id,
                                         ", a QoS 2 message (it expects PUBREC or PUBCOMP)"));
   }
@@ -372,7 +372,7 @@ absl::Status OutboundFlow::OnPubrec(const PublishAck& ack, bool v5, absl::Time n
     return absl::OkStatus();
   }
   if (!m.awaiting_pubrec()) {
-    return ProtocolErrorAt("MQTT-4.3.3", 0,
+    return ProtocolErrorAt("MQTT-4.3.3", kNoOffset,
                            absl::StrCat("PUBREC for packet identifier ", ack.packet_id,
                                         ", a QoS 1 message (it expects PUBACK)"));
   }
@@ -393,7 +393,7 @@ absl::Status OutboundFlow::OnPubcomp(const PublishAck& ack, absl::Time now) {
   OUZEL_ASSIGN_OR_RETURN(List::iterator it, FindInflight(ack.packet_id));
   if (!it->awaiting_pubcomp()) {
     return ProtocolErrorAt(
-        "MQTT-4.3.3", 0,
+        "MQTT-4.3.3", kNoOffset,
         absl::StrCat("PUBCOMP for packet identifier ", ack.packet_id, ", which is awaiting ",
                      it->publish.qos == 1 ? "PUBACK" : "PUBREC"));
   }

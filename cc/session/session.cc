@@ -494,7 +494,7 @@ absl::Status Session::HandlePacket(Packet packet, absl::Time now) {
     case PacketType::kUnsubscribe:
     case PacketType::kPingreq:
       return ProtocolErrorAt(
-          v5() ? "MQTT-5.0 §2.1.2" : "MQTT-3.1.1 §2.2.1", 0,
+          v5() ? "MQTT-5.0 §2.1.2" : "MQTT-3.1.1 §2.2.1", kNoOffset,
           absl::StrCat("the broker sent ", PacketTypeName(type), ", which only a client may send"));
     case PacketType::kConnack:
       return HandleConnack(std::get<ConnackPacket>(std::move(packet)), now);
@@ -507,7 +507,7 @@ absl::Status Session::HandlePacket(Packet packet, absl::Time now) {
   }
   if (state_ != SessionState::kConnected) {
     return ProtocolErrorAt(
-        "MQTT-3.2.0-1", 0,
+        "MQTT-3.2.0-1", kNoOffset,
         absl::StrCat("the broker sent ", PacketTypeName(type), " before CONNACK"));
   }
   switch (type) {
@@ -556,7 +556,7 @@ absl::Status Session::HandlePacket(Packet packet, absl::Time now) {
 
 absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
   if (state_ != SessionState::kConnecting) {
-    return ProtocolErrorAt(v5() ? "MQTT-5.0 §3.2" : "MQTT-3.1.1 §3.2", 0,
+    return ProtocolErrorAt(v5() ? "MQTT-5.0 §3.2" : "MQTT-3.1.1 §3.2", kNoOffset,
                            "a second CONNACK on the same connection");
   }
   if (connack.reason_code != 0) {
@@ -573,14 +573,14 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
     return absl::OkStatus();
   }
   if (clean_start_sent_ && connack.session_present) {
-    return ProtocolErrorAt(v5() ? "MQTT-3.2.2-2" : "MQTT-3.2.2-1", 0,
+    return ProtocolErrorAt(v5() ? "MQTT-3.2.2-2" : "MQTT-3.2.2-1", kNoOffset,
                            "CONNACK has Session Present set although we asked for a clean start");
   }
   if (auth_method_.has_value() && v5()) {
     // Enhanced authentication ends with CONNACK; a method there must be ours.
     if (auto m = connack.properties.GetString(PropertyId::kAuthenticationMethod);
         m.has_value() && *m != *auth_method_) {
-      return ProtocolErrorAt("MQTT-5.0 §4.12", 0,
+      return ProtocolErrorAt("MQTT-5.0 §4.12", kNoOffset,
                              absl::StrCat("CONNACK has Authentication Method \"", *m,
                                           "\"; CONNECT used \"", *auth_method_, "\""));
     }
@@ -646,13 +646,13 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
 absl::Status Session::HandleSuback(SubackPacket suback) {
   auto it = pending_.find(suback.packet_id);
   if (it == pending_.end() || !it->second.subscribe) {
-    return ProtocolErrorAt(v5() ? "MQTT-3.9.2" : "MQTT-3.1.1 §3.9.2", 0,
+    return ProtocolErrorAt(v5() ? "MQTT-3.9.2" : "MQTT-3.1.1 §3.9.2", kNoOffset,
                            absl::StrCat("SUBACK for packet identifier ", suback.packet_id,
                                         ", which no SUBSCRIBE is waiting for"));
   }
   if (suback.reason_codes.size() != it->second.count) {
     return ProtocolErrorAt(
-        v5() ? "MQTT-3.9.3-1" : "MQTT-3.1.1 §3.9.3", 0,
+        v5() ? "MQTT-3.9.3-1" : "MQTT-3.1.1 §3.9.3", kNoOffset,
         absl::StrCat("SUBACK has ", suback.reason_codes.size(), " reason codes for a SUBSCRIBE of ",
                      it->second.count, " filters"));
   }
@@ -669,13 +669,13 @@ absl::Status Session::HandleSuback(SubackPacket suback) {
 absl::Status Session::HandleUnsuback(UnsubackPacket unsuback) {
   auto it = pending_.find(unsuback.packet_id);
   if (it == pending_.end() || it->second.subscribe) {
-    return ProtocolErrorAt(v5() ? "MQTT-3.11.2" : "MQTT-3.1.1 §3.11.2", 0,
+    return ProtocolErrorAt(v5() ? "MQTT-3.11.2" : "MQTT-3.1.1 §3.11.2", kNoOffset,
                            absl::StrCat("UNSUBACK for packet identifier ", unsuback.packet_id,
                                         ", which no UNSUBSCRIBE is waiting for"));
   }
   if (v5() && unsuback.reason_codes.size() != it->second.count) {
     return ProtocolErrorAt(
-        "MQTT-3.11.3-1", 0,
+        "MQTT-3.11.3-1", kNoOffset,
         absl::StrCat("UNSUBACK has ", unsuback.reason_codes.size(),
                      " reason codes for an UNSUBSCRIBE of ", it->second.count, " filters"));
   }
@@ -692,7 +692,7 @@ absl::Status Session::HandleUnsuback(UnsubackPacket unsuback) {
 absl::Status Session::HandleDisconnect(DisconnectPacket disconnect) {
   if (!v5()) {
     return ProtocolErrorAt(
-        "MQTT-3.1.1 §3.14", 0,
+        "MQTT-3.1.1 §3.14", kNoOffset,
         "the broker sent DISCONNECT, which only a client may send before MQTT 5");
   }
   const std::string what =
@@ -700,7 +700,7 @@ absl::Status Session::HandleDisconnect(DisconnectPacket disconnect) {
                    ReasonCodeName(ReasonContext::kDisconnect, disconnect.reason_code),
                    ServerDetails(disconnect.properties));
   if (state_ != SessionState::kConnected) {
-    return ProtocolErrorAt("MQTT-3.14.0-1", 0,
+    return ProtocolErrorAt("MQTT-3.14.0-1", kNoOffset,
                            absl::StrCat("the broker sent ", what, " before a successful CONNACK"));
   }
   DisconnectedEvent e;
@@ -720,13 +720,13 @@ absl::Status Session::HandleDisconnect(DisconnectPacket disconnect) {
 absl::Status Session::HandleAuth(AuthPacket auth) {
   // The decoder refuses AUTH before MQTT 5.
   if (!auth_method_.has_value()) {
-    return ProtocolErrorAt("MQTT-4.12.0-6", 0,
+    return ProtocolErrorAt("MQTT-4.12.0-6", kNoOffset,
                            "the broker sent AUTH, but CONNECT had no Authentication Method");
   }
   const std::optional<absl::string_view> method =
       auth.properties.GetString(PropertyId::kAuthenticationMethod);
   if (!method.has_value() || *method != *auth_method_) {
-    return ProtocolErrorAt("MQTT-4.12.0-5", 0,
+    return ProtocolErrorAt("MQTT-4.12.0-5", kNoOffset,
                            absl::StrCat("AUTH has Authentication Method \"", method.value_or(""),
                                         "\"; CONNECT used \"", *auth_method_, "\""));
   }
@@ -734,17 +734,17 @@ absl::Status Session::HandleAuth(AuthPacket auth) {
   const bool success = auth.reason_code == 0x00;
   if (state_ == SessionState::kConnecting) {
     if (!continue_auth) {
-      return ProtocolErrorAt("MQTT-4.12.0-2", 0,
+      return ProtocolErrorAt("MQTT-4.12.0-2", kNoOffset,
                              absl::StrCat("AUTH ", Hex2(auth.reason_code),
                                           " before CONNACK (only 0x18 Continue is valid there)"));
     }
   } else if (!reauthenticating_) {
-    return ProtocolErrorAt("MQTT-4.12.1-1", 0,
+    return ProtocolErrorAt("MQTT-4.12.1-1", kNoOffset,
                            absl::StrCat("AUTH ", Hex2(auth.reason_code),
                                         " while no re-authentication is in progress"));
   } else if (!continue_auth && !success) {
     return ProtocolErrorAt(
-        "MQTT-3.15.2-1", 0,
+        "MQTT-3.15.2-1", kNoOffset,
         absl::StrCat("AUTH ", Hex2(auth.reason_code), " from the broker during re-authentication"));
   }
   if (success) {

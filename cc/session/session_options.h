@@ -18,8 +18,8 @@ namespace ouzel {
 
 // What to do with messages whose PUBLISH was already sent when the broker reports, in CONNACK, that
 // it has no session for us (Session Present = 0 after we asked to resume). The spec requires the
-// client to discard its session state [MQTT-3.2.2-4 (3.1.1), MQTT-4.1.0-1]; re-sending is then a
-// new publication, which may duplicate a message the old session had already delivered.
+// client to discard its session state [MQTT-3.2.2-4 (3.1.1), MQTT-3.2.2-5 (5.0)]; re-sending is
+// then a new publication, which may duplicate a message the old session had already delivered.
 enum class LostSessionPolicy : uint8_t {
   kFailInflight,  // default: inflight messages end as kDropped(kSessionLost); queued ones are sent
   kResendAsNew,   // inflight messages are sent again as new publications (new packet ids, DUP=0)

@@ -116,7 +116,7 @@ absl::Status IncomingTopicAliases::Resolve(PublishPacket& publish) {
   std::optional<uint32_t> alias = publish.properties.GetInt(PropertyId::kTopicAlias);
   if (!alias.has_value()) return absl::OkStatus();
   if (*alias == 0 || *alias > maximum_) {
-    return DecodeErrorWithReason(kReasonTopicAliasInvalid, "MQTT-3.3.2-11", 0,
+    return DecodeErrorWithReason(kReasonTopicAliasInvalid, "MQTT-3.3.2-11", kNoOffset,
                                  absl::StrCat("PUBLISH uses Topic Alias ", *alias,
                                               "; our Topic Alias Maximum is ", maximum_));
   }
@@ -125,7 +125,7 @@ absl::Status IncomingTopicAliases::Resolve(PublishPacket& publish) {
   if (!publish.topic.empty()) {
     bound.assign(publish.topic);
   } else if (bound.empty()) {
-    return ProtocolErrorAt("MQTT-5.0 §3.3.2.3.4", 0,
+    return ProtocolErrorAt("MQTT-5.0 §3.3.2.3.4", kNoOffset,
                            absl::StrCat("PUBLISH has an empty Topic Name and Topic Alias ", *alias,
                                         ", which no earlier PUBLISH on this connection set"));
   } else {
