@@ -3,6 +3,8 @@
 // API, destruction from a callback, and the external-loop hooks.
 #include "cc/client/client.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -15,7 +17,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "cc/base/byte_buffer.h"
 #include "cc/client/client_test_util.h"
+#include "cc/codec/encode.h"
 #include "cc/codec/packets.h"
 #include "gtest/gtest.h"
 #include "tests/fixtures/fake_broker.h"
@@ -244,6 +248,36 @@ TEST_P(ClientModesTest, ExternalHooksAgreeWithSocketAndWantWrite) {
     EXPECT_EQ(runner.sockets_opened(), 1);
   }
   EXPECT_FALSE(events.disconnected()[0].error.ok());
+  fake->Finish().IgnoreError();
+}
+
+// Keepalive is the Session's timer; the driver must call it in time in every mode (in the
+// external mode through NextTimeout and LoopMisc).
+TEST_P(ClientModesTest, PingreqGoesOutWhenKeepaliveIsDue) {
+  auto fake = MakeFake();
+  fake->ExpectPacket(PacketType::kConnect)
+      .Send(Connack())
+      .ExpectPacket(PacketType::kPingreq, nullptr, absl::Seconds(3))
+      .Send(PingrespPacket{})
+      .ExpectNoPacket(absl::Milliseconds(500));
+  ASSERT_TRUE(fake->Start().ok());
+  ClientOptions o = OptionsFor(fake->port());
+  o.session.keep_alive_seconds = 1;
+  auto client = MakeClient(o);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), GetParam());
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return fake->WaitForScript(absl::ZeroDuration()).ok(); },
+                              absl::Seconds(6)))
+      << fake->Transcript();
+  std::vector<ScriptedFakeBroker::Received> got = fake->received();
+  ASSERT_EQ(got.size(), 2u) << fake->Transcript();
+  absl::Duration gap = got[1].time - got[0].time;
+  EXPECT_GE(gap, absl::Milliseconds(900));
+  EXPECT_LT(gap, absl::Milliseconds(1600));
+  EXPECT_TRUE(client->IsConnected());
+  EXPECT_EQ(events.disconnects(), 0);
   fake->Finish().IgnoreError();
 }
 
@@ -504,6 +538,48 @@ TEST(ClientCallbackTest, CallbacksMayCallTheApiButNotBlock) {
   EXPECT_EQ(results, expected);
 }
 
+// A slow application must not starve keepalive: timers run between the callbacks of a batch.
+TEST(ClientCallbackTest, SlowCallbacksDoNotStarveKeepalive) {
+  auto fake = MakeFake();
+  fake->ExpectPacket(PacketType::kConnect)
+      .Send(Connack())
+      .SendRaw([] {
+        std::string all;
+        for (int i = 0; i < 4; ++i) {
+          ByteBuffer b;
+          EncodePacket(Packet(IncomingPublish("slow", absl::StrCat(i), 0, 0)),
+                       ProtocolVersion::kV311, &b)
+              .IgnoreError();
+          all += std::string(b.view());
+        }
+        return all;  // four messages in one segment: one batch of four callbacks
+      }())
+      .ExpectPacket(PacketType::kPingreq, nullptr, absl::Seconds(4))
+      .Send(PingrespPacket{});
+  ASSERT_TRUE(fake->Start().ok());
+  ClientOptions o = OptionsFor(fake->port());
+  o.session.keep_alive_seconds = 1;
+  auto client = MakeClient(o);
+  std::atomic<int> handled{0};
+  client->SetOnMessage([&](const Message&) {
+    absl::SleepFor(absl::Milliseconds(600));
+    ++handled;
+  });
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(client->LoopStart().ok());
+  ASSERT_TRUE(WaitFor([&] { return handled.load() == 4; }, kTimeout));
+  ASSERT_TRUE(fake->WaitForScript(kTimeout).ok()) << fake->Transcript();
+  ASSERT_TRUE(client->LoopStop().ok());
+  // The PINGREQ arrived while the callbacks were still running (they took 2.4 s together).
+  absl::Time pingreq;
+  for (const ScriptedFakeBroker::Received& r : fake->received()) {
+    if (r.packet && std::holds_alternative<PingreqPacket>(*r.packet)) pingreq = r.time;
+  }
+  absl::Time connect = fake->received()[0].time;
+  EXPECT_LT(pingreq - connect, absl::Milliseconds(2000)) << fake->Transcript();
+  fake->Finish().IgnoreError();
+}
+
 class ClientDestroyTest : public ::testing::TestWithParam<LoopMode> {};
 
 // Destroying the client inside its own on_connect: no deadlock, no further callback, the
@@ -630,6 +706,38 @@ TEST(ClientApiTest, PublishWhileDisconnectedIsQueuedAndSentAfterConnack) {
   EXPECT_EQ(client->Stats().queued, 0u);
   ASSERT_TRUE(client->LoopStop().ok());
   EXPECT_TRUE(fake->Finish().ok()) << fake->Finish();
+}
+
+TEST(ClientApiTest, OfflineQueueIsBoundedAndRefusesWhenFull) {
+  ClientOptions o = OptionsFor(1);
+  o.session.max_queued_messages = 2;
+  auto client = MakeClient(o);
+  EXPECT_TRUE(client->Publish("t", "1", 1).ok());
+  EXPECT_TRUE(client->Publish("t", "2", 1).ok());
+  absl::StatusOr<MessageToken> third = client->Publish("t", "3", 1);
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kResourceExhausted) << third.status();
+  EXPECT_EQ(client->Stats().queued, 2u);
+}
+
+TEST(ClientApiTest, ConnectsOverAUnixSocket) {
+  char dir[] = "/tmp/ouzel-client-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  ScriptedFakeBroker::Options fo;
+  fo.unix_socket_path = absl::StrCat(dir, "/broker.sock");
+  auto fake = *ScriptedFakeBroker::Create(fo);
+  fake->ExpectPacket(PacketType::kConnect).Send(Connack());
+  ASSERT_TRUE(fake->Start().ok());
+  ClientOptions o = OptionsFor(1);
+  o.servers = {absl::StrCat("unix://", fo.unix_socket_path)};
+  auto client = MakeClient(o);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), LoopMode::kCaller);
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connects() == 1; }, kTimeout));
+  fake->Finish().IgnoreError();
+  fake.reset();
+  rmdir(dir);
 }
 
 TEST(ClientApiTest, WaitForPublishTimesOutWhenNoAckComes) {
