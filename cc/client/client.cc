@@ -259,7 +259,8 @@ class Core : public std::enable_shared_from_this<Core> {
   absl::Time close_deadline_ = absl::InfiniteFuture();
   absl::Time session_deadline_cache_ = absl::InfiniteFuture();
   bool tearing_down_ = false;
-  // A blocking Connect's answer was published this iteration: return without polling.
+  // The driver became idle, or a blocking Connect's answer was published, in the first half of
+  // an iteration: return without waiting, so the caller sees it.
   bool skip_poll_ = false;
 };
 
@@ -1136,6 +1137,7 @@ void Core::ScheduleNext(absl::Time now, bool failed_attempt, const absl::Status&
   }
   if (!want) {
     attempt_scheduled_ = false;
+    skip_poll_ = true;  // now idle: LoopForever and Loop callers should see it at once
     return;
   }
   if (connect_now_ || (redirect_ && redirects_in_a_row_ <= options_.max_redirects)) {
@@ -1162,6 +1164,7 @@ void Core::ScheduleNext(absl::Time now, bool failed_attempt, const absl::Status&
     }
     cv_.notify_all();
     attempt_scheduled_ = false;
+    skip_poll_ = true;
     return;
   }
   absl::Duration delay = backoff_.Next();

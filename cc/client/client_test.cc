@@ -448,6 +448,73 @@ TEST(ClientReconnectTest, ServerReferenceIsFollowedOnlyWhenOptedIn) {
   }
 }
 
+TEST(ClientLoopForeverTest, ReturnsOkAfterDisconnectFromACallback) {
+  auto fake = MakeFake();
+  fake->ExpectPacket(PacketType::kConnect)
+      .Send(Connack())
+      .ExpectPacket(PacketType::kDisconnect)
+      .WaitForClose();
+  ASSERT_TRUE(fake->Start().ok());
+  auto client = MakeClient(OptionsFor(fake->port()));
+  Client* c = client.get();
+  client->SetOnConnect([c](const ConnectedEvent&) { EXPECT_TRUE(c->Disconnect().ok()); });
+  EXPECT_EQ(client->LoopForever().code(), absl::StatusCode::kFailedPrecondition)
+      << "nothing to run before Connect/ConnectAsync";
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  EXPECT_TRUE(client->LoopForever().ok());
+  EXPECT_TRUE(fake->Finish().ok()) << fake->Finish();
+}
+
+TEST(ClientLoopForeverTest, FirstConnectionFailureEndsItUnlessRetrying) {
+  auto gone = MakeFake();
+  int port = gone->port();
+  gone.reset();
+  auto client = MakeClient(OptionsFor(port));
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  absl::Status s = client->LoopForever(/*retry_first_connection=*/false);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  EXPECT_EQ(client->Stats().connect_attempts, 1u);
+
+  // Retrying: attempts continue (50 ms, 100 ms, ...) until LoopStop from a callback.
+  std::atomic<int> failures{0};
+  Client* c = client.get();
+  client->SetOnConnectFailed([&](const ConnectFailedEvent&) {
+    if (++failures == 3) EXPECT_TRUE(c->LoopStop().ok());
+  });
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  EXPECT_TRUE(client->LoopForever(/*retry_first_connection=*/true).ok());
+  EXPECT_EQ(failures.load(), 3);
+}
+
+TEST(ClientReconnectTest, ReconnectDropsTheConnectionAndConnectsAgainAtOnce) {
+  auto fake = MakeFake();
+  fake->ExpectPacket(PacketType::kConnect)
+      .Send(Connack())
+      .WaitForClose()
+      .AcceptNext()
+      .ExpectPacket(PacketType::kConnect)
+      .Send(Connack());
+  ASSERT_TRUE(fake->Start().ok());
+  ClientOptions o = OptionsFor(fake->port());
+  o.reconnect_min_delay = absl::Seconds(5);  // Reconnect must not wait for the backoff
+  o.reconnect_max_delay = absl::Seconds(5);
+  auto client = MakeClient(o);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), LoopMode::kCaller);
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connects() == 1; }, kTimeout));
+  ASSERT_TRUE(client->Reconnect().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connects() == 2; }, absl::Seconds(3)))
+      << fake->Transcript();
+  EXPECT_EQ(fake->connections_accepted(), 2);
+  EXPECT_EQ(client->Stats().reconnects, 1u);
+  for (const Packet& p : fake->packets(0)) {
+    EXPECT_FALSE(std::holds_alternative<DisconnectPacket>(p)) << "Reconnect sends no DISCONNECT";
+  }
+  fake->Finish().IgnoreError();
+}
+
 TEST(ClientConnectTest, BlockingConnectReturnsTheTransportErrorWithoutALoop) {
   auto gone = MakeFake();
   int port = gone->port();
