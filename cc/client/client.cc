@@ -901,6 +901,8 @@ void Core::DoMisc(absl::Time now, bool dispatch) {
     ProcessRequests(now);
     if (closing_.load()) return;
     RunTimers(now);
+    // Bytes a transport holds decoded (TLS records) never make its socket readable again.
+    if (link_ == Link::kUp && transport_->HasBufferedInput()) ReadAvailable(now);
     FlushOutput(now);
     MaybeClose(now);
     if (!dispatch || pending_events_.empty()) break;
@@ -912,6 +914,9 @@ void Core::DoMisc(absl::Time now, bool dispatch) {
     if (closing_.load()) return;
     now = Now();
   }
+  // Still buffered after a full batch of reads: ask for another call (external loops watch
+  // WakeFd; the other modes see the waker in their next poll).
+  if (link_ == Link::kUp && transport_->HasBufferedInput()) waker_->Wake();
   UpdateExternalState();
 }
 

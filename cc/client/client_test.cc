@@ -281,6 +281,75 @@ TEST_P(ClientModesTest, PingreqGoesOutWhenKeepaliveIsDue) {
   fake->Finish().IgnoreError();
 }
 
+// An application-supplied transport (through ClientOptions::transport_factory) that holds what
+// it receives and hands it out one byte per Read, as a TLS transport holds decrypted records:
+// the socket is not readable again, so the driver must keep reading while HasBufferedInput().
+class TrickleTransport : public Transport {
+ public:
+  explicit TrickleTransport(std::unique_ptr<Transport> inner) : inner_(std::move(inner)) {}
+  absl::Status StartConnect(absl::Time now, absl::Time deadline) override {
+    return inner_->StartConnect(now, deadline);
+  }
+  absl::StatusOr<bool> ContinueConnect(absl::Time now) override {
+    return inner_->ContinueConnect(now);
+  }
+  absl::StatusOr<size_t> Read(absl::Span<uint8_t> buffer) override {
+    if (held_.empty()) {
+      uint8_t chunk[4096];
+      absl::StatusOr<size_t> n = inner_->Read(absl::MakeSpan(chunk));
+      if (!n.ok()) return n.status();
+      held_.append(reinterpret_cast<char*>(chunk), *n);
+    }
+    if (held_.empty() || buffer.empty()) return 0;
+    buffer[0] = static_cast<uint8_t>(held_[0]);
+    held_.erase(0, 1);
+    return 1;
+  }
+  absl::StatusOr<size_t> Write(absl::Span<const uint8_t> data) override {
+    return inner_->Write(data);
+  }
+  bool HasBufferedInput() const override { return !held_.empty(); }
+  void Close() override { inner_->Close(); }
+  int fd() const override { return inner_->fd(); }
+  IoInterest interest() const override { return inner_->interest(); }
+  std::optional<absl::Time> NextTimeout() const override { return inner_->NextTimeout(); }
+  std::string Describe() const override { return "trickle " + inner_->Describe(); }
+
+ private:
+  std::unique_ptr<Transport> inner_;
+  std::string held_;
+};
+
+TEST_P(ClientModesTest, InputBufferedInsideTheTransportIsAllRead) {
+  auto fake = MakeFake();
+  std::string burst;
+  for (int i = 0; i < 10; ++i) {
+    ByteBuffer b;
+    ASSERT_TRUE(EncodePacket(Packet(IncomingPublish("burst", absl::StrCat("m", i), 0, 0)),
+                             ProtocolVersion::kV311, &b)
+                    .ok());
+    burst += std::string(b.view());
+  }
+  fake->ExpectPacket(PacketType::kConnect).Send(Connack()).SendRaw(burst);  // ~120 bytes at once
+  ASSERT_TRUE(fake->Start().ok());
+  ClientOptions o = OptionsFor(fake->port());
+  o.transport_factory = [](const ServerAddress& a, const TransportOptions& t,
+                           TransportContext c) -> absl::StatusOr<std::unique_ptr<Transport>> {
+    absl::StatusOr<std::unique_ptr<Transport>> inner = CreateTransport(a, t, std::move(c));
+    if (!inner.ok()) return inner.status();
+    return std::unique_ptr<Transport>(new TrickleTransport(std::move(*inner)));
+  };
+  auto client = MakeClient(o);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), GetParam());
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.messages().size() == 10; }, absl::Seconds(5)))
+      << events.messages().size() << " of 10 delivered";
+  EXPECT_EQ(events.messages()[9].payload, "m9");
+  fake->Finish().IgnoreError();
+}
+
 // A resolver that answers 50 ms later from another thread, as getaddrinfo on the system
 // resolver's helper thread does: the loop must pick the answer up when the Waker fires.
 class LateResolver : public Resolver {

@@ -15,6 +15,12 @@
 //   - NextTimeout(): when ContinueConnect must be called even without readiness (per-address
 //                  connect timeouts, handshake timeouts).
 //
+// A transport with no descriptor at all (an application stream driven by readiness callbacks)
+// keeps fd() at -1 and wakes the driver through TransportContext::waker instead: while connecting
+// the driver then calls ContinueConnect, once open it retries Write and calls Read while
+// HasBufferedInput() is true. So the transport wakes the waker when it becomes readable or
+// writable, and reports buffered input.
+//
 // Lifecycle (all calls from the one thread that currently drives the client):
 //   StartConnect(now, deadline)            // never blocks
 //   while (!*ContinueConnect(now)) poll(fd(), interest(), NextTimeout() / waker)
