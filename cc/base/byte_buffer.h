@@ -1,9 +1,11 @@
-// ByteBuffer: a growable byte array for building packets.
+// ByteBuffer: a growable byte array for building packets and queueing output.
 //
 // Encoders compute a packet's exact size first, `Reserve` once, then append fields with the
-// big-endian helpers below; nothing allocates per field. The buffer can also be appended to in
-// place (`AppendUninitialized`) for callers that write directly, and consumed from the front
-// (`Consume`) so a send queue can keep one buffer across partial writes.
+// big-endian helpers below; nothing allocates per field. As a send queue it is appended to at the
+// back and consumed from the front after (partial) socket writes: consuming only moves a read
+// offset, and the space in front is reclaimed when it is at least half the buffer, so both ends
+// cost O(1) amortized. Growth is geometric even through Reserve, so a producer that outruns the
+// socket never turns each append into a full copy.
 //
 //   ByteBuffer out;
 //   out.Reserve(2 + topic.size());
@@ -12,6 +14,7 @@
 #ifndef OUZEL_CC_BASE_BYTE_BUFFER_H_
 #define OUZEL_CC_BASE_BYTE_BUFFER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -30,8 +33,13 @@ class ByteBuffer {
   ByteBuffer(ByteBuffer&&) noexcept = default;
   ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
 
-  // Makes room for `n` more bytes beyond the current size without reallocating later.
-  void Reserve(size_t n) { bytes_.reserve(size() + n); }
+  // Makes room for `n` more bytes beyond the current size, so the next `n` bytes of appends do not
+  // reallocate.
+  void Reserve(size_t n) {
+    Compact();
+    const size_t need = bytes_.size() + n;
+    if (need > bytes_.capacity()) bytes_.reserve(std::max(need, 2 * bytes_.capacity()));
+  }
 
   void AppendU8(uint8_t v) { bytes_.push_back(v); }
   void AppendU16(uint16_t v) {
@@ -60,22 +68,42 @@ class ByteBuffer {
 
   // Drops the first `n` bytes (n <= size()), e.g. after a partial socket write.
   void Consume(size_t n) {
-    bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<ptrdiff_t>(n));
+    begin_ += n;
+    if (begin_ == bytes_.size()) {
+      bytes_.clear();
+      begin_ = 0;
+    }
   }
 
-  void Clear() { bytes_.clear(); }
-  size_t size() const { return bytes_.size(); }
-  bool empty() const { return bytes_.empty(); }
-  const uint8_t* data() const { return bytes_.data(); }
-  uint8_t* data() { return bytes_.data(); }
-  absl::Span<const uint8_t> span() const { return absl::MakeConstSpan(bytes_); }
-  absl::string_view view() const {
-    return absl::string_view(reinterpret_cast<const char*>(bytes_.data()), bytes_.size());
+  void Clear() {
+    bytes_.clear();
+    begin_ = 0;
   }
-  std::vector<uint8_t> Release() { return std::move(bytes_); }
+  size_t size() const { return bytes_.size() - begin_; }
+  bool empty() const { return size() == 0; }
+  const uint8_t* data() const { return bytes_.data() + begin_; }
+  uint8_t* data() { return bytes_.data() + begin_; }
+  absl::Span<const uint8_t> span() const { return absl::MakeConstSpan(data(), size()); }
+  absl::string_view view() const {
+    return absl::string_view(reinterpret_cast<const char*>(data()), size());
+  }
+  std::vector<uint8_t> Release() {
+    Compact(/*always=*/true);
+    return std::move(bytes_);
+  }
 
  private:
+  // Moves the unconsumed bytes to the front once the consumed prefix is at least half the buffer
+  // (so each byte is moved O(1) times on average), or always when asked.
+  void Compact(bool always = false) {
+    if (begin_ == 0) return;
+    if (!always && begin_ < bytes_.size() / 2) return;
+    bytes_.erase(bytes_.begin(), bytes_.begin() + static_cast<ptrdiff_t>(begin_));
+    begin_ = 0;
+  }
+
   std::vector<uint8_t> bytes_;
+  size_t begin_ = 0;  // bytes before this were consumed
 };
 
 }  // namespace ouzel

@@ -1,5 +1,8 @@
 #include "cc/base/byte_buffer.h"
 
+#include <algorithm>
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace ouzel {
@@ -39,6 +42,43 @@ TEST(ByteBuffer, AppendUninitializedReturnsWritableTail) {
   p[0] = 'c';
   p[1] = 'd';
   EXPECT_EQ(b.view(), "abcd");
+}
+
+}  // namespace
+}  // namespace ouzel
+
+namespace ouzel {
+namespace {
+
+TEST(ByteBuffer, InterleavedAppendAndConsumeKeepsOrder) {
+  ByteBuffer b;
+  std::string expected;
+  uint8_t next = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (int i = 0; i < 7; ++i) {
+      b.AppendU8(next);
+      expected.push_back(static_cast<char>(next++));
+    }
+    const size_t n = std::min<size_t>(5, b.size());
+    ASSERT_EQ(b.view().substr(0, n), absl::string_view(expected).substr(0, n));
+    b.Consume(n);
+    expected.erase(0, n);
+    b.Reserve(3);
+    ASSERT_EQ(b.view(), expected);
+  }
+}
+
+TEST(ByteBuffer, RepeatedReserveGrowsGeometrically) {
+  ByteBuffer b;
+  int reallocations = 0;
+  const uint8_t* last = nullptr;
+  for (int i = 0; i < 10000; ++i) {
+    b.Reserve(10);
+    if (b.data() != last) ++reallocations, last = b.data();
+    b.AppendUninitialized(10);
+  }
+  // Exact-size reserves would reallocate on every one of the 10,000 calls.
+  EXPECT_LT(reallocations, 40);
 }
 
 }  // namespace
