@@ -63,8 +63,13 @@ int main(void) {
   return 0;
 }
 C
+# Under --config=asan / tsan the library is instrumented, and a program loading it must be too.
+sanitize=()
+needed="$(readelf -d "$so" 2>/dev/null || true)"
+if grep -q 'libasan' <<<"$needed"; then sanitize=(-fsanitize=address,undefined); fi
+if grep -q 'libtsan' <<<"$needed"; then sanitize=(-fsanitize=thread); fi
 # shellcheck disable=SC2046  # the flags are meant to split
-cc -std=c99 -Wall -Wextra -Werror -pedantic -o "$tmp/app" "$tmp/app.c" \
+cc -std=c99 -Wall -Wextra -Werror -pedantic "${sanitize[@]}" -o "$tmp/app" "$tmp/app.c" \
   $(pkg-config --define-variable=prefix="$prefix" --cflags --libs ouzel) ||
   fail "could not build a program with pkg-config's flags"
 ran="$(LD_LIBRARY_PATH="$prefix/lib" "$tmp/app")" || fail "the program failed"
