@@ -151,18 +151,14 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client) { delete client; }
 OUZEL_EXTERN int ouzel_client_connect(ouzel_client* client) {
   return Guarded([&] {
     if (client == nullptr) return Fail(OUZEL_EINVAL, "client must not be NULL");
-    absl::Status s = client->client->ConnectAsync();
-    if (s.code() == absl::StatusCode::kFailedPrecondition) return Fail(OUZEL_EBUSY, s.message());
-    return FromStatus(s);
+    return FromStatus(client->client->ConnectAsync());
   });
 }
 
 OUZEL_EXTERN int ouzel_client_connect_blocking(ouzel_client* client) {
   return Guarded([&] {
     if (client == nullptr) return Fail(OUZEL_EINVAL, "client must not be NULL");
-    absl::Status s = client->client->Connect();
-    if (s.code() == absl::StatusCode::kFailedPrecondition) return Fail(OUZEL_EBUSY, s.message());
-    return FromStatus(s);
+    return FromStatus(client->client->Connect());
   });
 }
 
@@ -239,12 +235,7 @@ OUZEL_EXTERN int ouzel_client_wait_for_publish(ouzel_client* client, uint64_t to
     const absl::Duration timeout =
         timeout_ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(timeout_ms);
     absl::StatusOr<ouzel::MessageStatus> s = client->client->WaitForPublish(token, timeout);
-    if (!s.ok()) {
-      if (s.status().code() == absl::StatusCode::kFailedPrecondition) {
-        return Fail(OUZEL_EBUSY, s.status().message());
-      }
-      return FromStatus(s.status());
-    }
+    if (!s.ok()) return FromStatus(s.status());
     switch (s->state) {
       case ouzel::DeliveryState::kAcknowledged:
         return OUZEL_OK;

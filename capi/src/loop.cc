@@ -13,12 +13,9 @@ using ouzel::capi::Fail;
 using ouzel::capi::FromStatus;
 using ouzel::capi::Guarded;
 
-// FailedPrecondition from a loop function means "not here": another thread drives the client,
-// or we are inside one of its callbacks.
-int LoopStatus(const absl::Status& s) {
-  if (s.code() == absl::StatusCode::kFailedPrecondition) return Fail(OUZEL_EBUSY, s.message());
-  return FromStatus(s);
-}
+// The engine marks "not here, not now" (another driver, inside a callback) as busy, so
+// FromStatus gives OUZEL_EBUSY for those and OUZEL_ENOTCONN for a client that is not connected.
+int LoopStatus(const absl::Status& s) { return FromStatus(s); }
 
 // For read/write: 0 bytes means the socket had nothing for us.
 int IoResult(const absl::StatusOr<size_t>& n) {

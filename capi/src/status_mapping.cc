@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cc/base/busy_status.h"
 #include "cc/codec/codec_error.h"
 #include "ouzel/errors.h"
 
@@ -15,6 +16,9 @@ int CodeFor(const absl::Status& status) {
   // Statuses from decoding the server's bytes carry a disconnect reason: the server broke the
   // protocol, whatever generic code they use.
   if (DisconnectReasonOf(status).has_value()) return OUZEL_EPROTOCOL;
+  // "Not here, not now" (inside a callback, another driver, already connecting) versus a state of
+  // the connection: both FailedPrecondition in the engine.
+  if (IsBusy(status)) return OUZEL_EBUSY;
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return OUZEL_OK;

@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "cc/base/busy_status.h"
 #include "cc/base/byte_buffer.h"
 #include "cc/client/backoff.h"
 #include "cc/client/server_reference.h"
@@ -327,7 +328,7 @@ bool Core::IsLoopThread() const {
 }
 
 absl::Status Core::RefuseInsideCallback(absl::string_view what) const {
-  return absl::FailedPreconditionError(
+  return BusyError(
       absl::StrCat(what,
                    " cannot be called from this client's own callback (it would wait for "
                    "the loop that runs the callback)"));
@@ -335,7 +336,7 @@ absl::Status Core::RefuseInsideCallback(absl::string_view what) const {
 
 absl::Status Core::DriverBusyError() const {
   if (IsLoopThread()) return RefuseInsideCallback("a loop function");
-  return absl::FailedPreconditionError(
+  return BusyError(
       "another thread is running this client's loop (LoopStart, Loop, LoopForever or an "
       "external loop call)");
 }
@@ -389,7 +390,7 @@ absl::Status Core::ConnectAsync() {
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
     if (servers_.empty()) return absl::InvalidArgumentError("no server URI configured");
     if (want_connected_) {
-      return absl::FailedPreconditionError("already connected or connecting");
+      return BusyError("already connected or connecting");
     }
     want_connected_ = true;
     user_disconnected_ = false;
@@ -408,7 +409,7 @@ absl::Status Core::Connect() {
     server_count = servers_.size();
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
     if (servers_.empty()) return absl::InvalidArgumentError("no server URI configured");
-    if (want_connected_) return absl::FailedPreconditionError("already connected or connecting");
+    if (want_connected_) return BusyError("already connected or connecting");
     want_connected_ = true;
     user_disconnected_ = false;
     request = ++connect_request_;
@@ -674,12 +675,12 @@ absl::Status Core::LoopStart() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
-    if (thread_running_) return absl::FailedPreconditionError("the loop thread is already running");
+    if (thread_running_) return BusyError("the loop thread is already running");
     old = std::move(thread_);  // a thread that ended after a LoopStop from its own callback
   }
   if (old.joinable()) old.join();
   std::lock_guard<std::mutex> lock(mu_);
-  if (thread_running_) return absl::FailedPreconditionError("the loop thread is already running");
+  if (thread_running_) return BusyError("the loop thread is already running");
   thread_running_ = true;
   stop_thread_ = false;
   std::shared_ptr<Core> self = shared_from_this();
@@ -721,7 +722,7 @@ absl::Status Core::LoopStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!thread_running_ && !loop_forever_running_) {
-      return absl::FailedPreconditionError("neither the loop thread nor LoopForever is running");
+      return absl::NotFoundError("neither the loop thread nor LoopForever is running");
     }
     stop_thread_ = true;
     stop_loop_forever_ = true;

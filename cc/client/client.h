@@ -134,7 +134,7 @@ class Client {
   absl::Status LoopStart();
   // Stops the thread and joins it; the connection stays as it is (a later Loop or LoopStart
   // carries on). Also makes a running LoopForever return. Inside a callback it only requests
-  // the stop (the thread ends after the callback returns). FailedPrecondition when neither runs.
+  // the stop (the thread ends after the callback returns). NotFound when neither runs.
   absl::Status LoopStop();
 
   // --- Mode 2: the caller's thread -------------------------------------------------------------

@@ -610,7 +610,13 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
     if (auto expiry = p.GetInt(PropertyId::kSessionExpiryInterval)) session_expiry_ = *expiry;
   }
   server_ = limits;
-  if (!connack.session_present && !clean_start_sent_) {
+  // MQTT 3.1's CONNACK has no Session Present flag. A 3.1 broker keeps the session of a client
+  // that connected with Clean Session 0, so that is what we assume: resending inflight messages
+  // (DUP) and PUBRELs is what the protocol wants then, and is harmless if the broker did lose it
+  // (a re-sent PUBLISH is a new publication; a PUBREL for an unknown id still gets a PUBCOMP).
+  const bool session_present =
+      connack.session_present || (options_.version == ProtocolVersion::kV31 && !clean_start_sent_);
+  if (!session_present && !clean_start_sent_) {
     Log(LogLevel::kWarning,
         "the broker has no session for us (Session Present = 0 after asking to resume)");
   }
@@ -624,12 +630,12 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
   PersistIdentity();
 
   ConnectedEvent e;
-  e.session_present = connack.session_present;
+  e.session_present = connack.session_present;  // what the broker said (always 0 in 3.1)
   e.properties = std::move(connack.properties);
   events_.emplace_back(std::move(e));
 
   inbound_.OnConnected();
-  if (!connack.session_present) inbound_.DiscardSession();
+  if (!session_present) inbound_.DiscardSession();
   std::vector<Packet> held = std::exchange(held_control_, {});
   for (Packet& p : held) {
     const uint16_t id = TypeOf(p) == PacketType::kSubscribe
@@ -638,8 +644,8 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
     absl::Status sent = SendControl(p);
     if (!sent.ok()) FailPending(id, pending_[id], std::move(sent));
   }
-  outbound_.OnConnected(connack.session_present, server_.receive_maximum,
-                        options_.lost_session_policy, now);
+  outbound_.OnConnected(session_present, server_.receive_maximum, options_.lost_session_policy,
+                        now);
   return absl::OkStatus();
 }
 

@@ -522,6 +522,23 @@ TEST(SessionResend, V311SessionResumed_DupResend) {
   EXPECT_EQ(b.Read(), (Lines{"PUBLISH a q1 id=1 dup"}));
 }
 
+// MQTT 3.1's CONNACK has no Session Present flag: after Clean Session 0 the session is assumed
+// kept, so inflight messages are resent rather than dropped as "session lost".
+TEST(SessionResend, V31CleanSessionFalse_ResumesWithoutSessionPresentFlag_DupResend) {
+  BrokerDouble b(Options(ProtocolVersion::kV31));
+  b.Connect();
+  Publish(b, Req("a", 1));
+  Publish(b, Req("b", 2));
+  b.Read();
+  b.Send(A<PubrecPacket>(2));
+  EXPECT_EQ(b.Read(), (Lines{"PUBREL 2"}));
+  b.Down();
+  b.Events();
+  EXPECT_FALSE(b.Connect(/*session_present=*/false).clean_start);
+  EXPECT_EQ(b.Read(), (Lines{"PUBLISH a q1 id=1 dup", "PUBREL 2"}));
+  EXPECT_EQ(b.Events(), (Lines{"Connected sp=0"}));  // the wire's flag, not our assumption
+}
+
 TEST(SessionResend, LostSessionFailInflight_InflightDroppedSessionLostQueuedSent) {
   SessionOptions o = Options();
   o.max_inflight = 1;

@@ -333,10 +333,6 @@ void TestClient::Free() {
 
 void TestClient::NoteLoopResult(const char* what, int rc) {
   if (ExpectedLoopResult(rc)) return;
-  // Known bug (see loop_contract_test.cc, DISABLED_LoopFunctionsOnADisconnectedClient_...): the
-  // loop functions report the engine's "not connected" as OUZEL_EBUSY instead of
-  // OUZEL_ENOTCONN. Tolerated here so every other test still checks for real misuse errors.
-  if (rc == OUZEL_EBUSY && std::strcmp(ouzel_last_error_message(), "not connected") == 0) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (loop_errors_.size() < 20) {
     loop_errors_.push_back(std::string(what) + ": " + ouzel_strerror(rc) + " (" +

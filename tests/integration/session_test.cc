@@ -273,12 +273,9 @@ INSTANTIATE_TEST_SUITE_P(Versions, InflightResumeTest,
                            return std::string(VersionName(info.param));
                          });
 
-// BUG (cc/session/session.cc, Session::HandleConnack): an MQTT 3.1 CONNACK has no Session Present
-// flag, so session_present is always 0, and with Clean Session 0 every reconnection is treated as
-// a lost session: the messages in flight end as DROPPED with OUZEL_DROP_SESSION_LOST
-// (outbound_.OnConnected) and the inbound QoS 2 state is discarded (inbound_.DiscardSession),
-// although the 3.1 broker kept the session. Enable when fixed.
-INSTANTIATE_TEST_SUITE_P(DISABLED_V31, InflightResumeTest, ::testing::Values(OUZEL_MQTT_V31),
+// MQTT 3.1: no Session Present flag on the wire; Clean Session 0 resumes (see
+// Session::HandleConnack), so nothing in flight may be dropped.
+INSTANTIATE_TEST_SUITE_P(V31, InflightResumeTest, ::testing::Values(OUZEL_MQTT_V31),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return std::string(VersionName(info.param));
                          });

@@ -20,8 +20,10 @@ OUZEL_BEGIN_DECLS
 
 /* Starts the library's loop thread. OUZEL_EBUSY when already running. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_loop_start(ouzel_client* client);
-/* Stops and joins the loop thread (the connection stays as it is). OUZEL_EBUSY when called from
- * that thread (i.e. inside a callback). Thread-safe. */
+/* Stops and joins the loop thread (the connection stays as it is). Inside one of this client's
+ * callbacks (on that thread) it cannot join: it asks the thread to end once the callback returns
+ * and returns OUZEL_OK, as paho's loop_stop does. OUZEL_ENOTFOUND when no loop thread (or
+ * ouzel_client_loop_forever) is running. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_loop_stop(ouzel_client* client);
 
 /* Runs one iteration: waits up to `timeout_ms` for the network, handles what came, runs timers.
