@@ -89,9 +89,14 @@ TEST_F(LoopContractTest, LoopStopInsideCallback_ThreadEndsAfterTheCallback) {
   ASSERT_NE(broker_, nullptr);
   Options o = BaseOptions(broker_->port(), "loop-contract-stop", OUZEL_MQTT_V311);
   std::atomic<int> stop_in_callback{1};
+  std::atomic<bool> stopped_once{false};
+  // Only the first message stops the thread: the test later publishes to the same topic, and a
+  // second stop would end the restarted thread before that message's PUBACK is handled.
   auto c = TestClient::Create(o.get(), LoopMode::kThread,
                               [&](ouzel_client* client, const ouzel_message*) {
-                                stop_in_callback = ouzel_client_loop_stop(client);
+                                if (!stopped_once.exchange(true)) {
+                                  stop_in_callback = ouzel_client_loop_stop(client);
+                                }
                               });
   ASSERT_TRUE(c);
   ASSERT_TRUE(ConnectAll({c.get()})) << broker_->Log();
