@@ -182,9 +182,9 @@ typedef void (*ouzel_on_connect_fn)(ouzel_client* client, int32_t reason_code,
  * CONNACK code or -1 when none came. */
 typedef void (*ouzel_on_connect_fail_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
                                          void* user_data);
-/* An established connection ended. error: OUZEL_OK for a disconnect the application asked for,
- * else why; reason_code: the DISCONNECT reason (ours or the server's); by_server 0/1; props: the
- * server's DISCONNECT properties (borrowed; may be empty). */
+/* An established connection ended. error: OUZEL_OK after ouzel_client_disconnect, OUZEL_ECLOSED
+ * when ouzel_client_reconnect dropped it, else why; reason_code: the DISCONNECT reason (ours or the
+ * server's); by_server 0/1; props: the server's DISCONNECT properties (borrowed; may be empty). */
 typedef void (*ouzel_on_disconnect_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
                                        int32_t by_server, const ouzel_properties* props,
                                        void* user_data);

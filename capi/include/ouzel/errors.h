@@ -12,12 +12,14 @@
 OUZEL_BEGIN_DECLS
 
 #define OUZEL_OK 0
-#define OUZEL_EINVAL (-1)       /* an argument is invalid (bad topic, QoS 3, NULL, ...) */
-#define OUZEL_ENOMEM (-2)       /* out of memory */
-#define OUZEL_ENOTCONN (-3)     /* not connected and the operation cannot be queued */
-#define OUZEL_EQUEUEFULL (-4)   /* the outgoing queue is at its limit */
-#define OUZEL_ETIMEDOUT (-5)    /* a wait or a connection attempt timed out */
-#define OUZEL_ECLOSED (-6)      /* the client is stopped or being destroyed */
+#define OUZEL_EINVAL (-1)     /* an argument is invalid (bad topic, QoS 3, NULL, ...) */
+#define OUZEL_ENOMEM (-2)     /* out of memory */
+#define OUZEL_ENOTCONN (-3)   /* not connected and the operation cannot be queued */
+#define OUZEL_EQUEUEFULL (-4) /* the outgoing queue is at its limit */
+#define OUZEL_ETIMEDOUT (-5)  /* a wait or a connection attempt timed out */
+/* OUZEL_ECLOSED: the client is stopped or being destroyed, or the application dropped the
+ * connection (ouzel_client_reconnect). */
+#define OUZEL_ECLOSED (-6)
 #define OUZEL_EREFUSED (-7)     /* the server refused (CONNACK failure, bad credentials) */
 #define OUZEL_EPROTOCOL (-8)    /* the server broke the protocol (malformed packet, ...) */
 #define OUZEL_ETLS (-9)         /* TLS handshake or verification failed */
