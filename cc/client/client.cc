@@ -109,6 +109,7 @@ class Core : public std::enable_shared_from_this<Core> {
   bool WantWrite() const;
   absl::StatusOr<size_t> LoopRead();
   absl::StatusOr<size_t> LoopWrite();
+  absl::StatusOr<size_t> ExternalIo(size_t (Core::*io)(absl::Time));
   absl::Status LoopMisc();
   std::optional<absl::Duration> NextTimeout() const;
   ClientStats Stats() const;
@@ -782,28 +783,13 @@ absl::Status Core::LoopForever(bool retry_first_connection) {
   return result;
 }
 
-absl::StatusOr<size_t> Core::LoopRead() {
-  DriverGuard guard(this);
-  if (!guard.TryAcquire()) return DriverBusyError();
-  absl::Time now = Now();
-  size_t n = 0;
-  if (link_ == Link::kConnecting) {
-    ContinueAttempt(now);
-  } else if (link_ == Link::kUp) {
-    n = ReadAvailable(now);
-  }
-  DoMisc(Now(), /*dispatch=*/true);
-  if (closing_.load()) {
-    Teardown();
-    return absl::CancelledError("the client was destroyed inside a callback");
-  }
-  std::lock_guard<std::mutex> lock(mu_);
-  absl::Status s = LinkStatusLocked();
-  if (!s.ok()) return s;
-  return n;
-}
+absl::StatusOr<size_t> Core::LoopRead() { return ExternalIo(&Core::ReadAvailable); }
 
-absl::StatusOr<size_t> Core::LoopWrite() {
+absl::StatusOr<size_t> Core::LoopWrite() { return ExternalIo(&Core::FlushOutput); }
+
+// LoopRead and LoopWrite: continue a connection attempt, or move bytes one way once connected,
+// then the misc work; the result is the bytes moved or why the link is down.
+absl::StatusOr<size_t> Core::ExternalIo(size_t (Core::*io)(absl::Time)) {
   DriverGuard guard(this);
   if (!guard.TryAcquire()) return DriverBusyError();
   absl::Time now = Now();
@@ -811,7 +797,7 @@ absl::StatusOr<size_t> Core::LoopWrite() {
   if (link_ == Link::kConnecting) {
     ContinueAttempt(now);
   } else if (link_ == Link::kUp) {
-    n = FlushOutput(now);
+    n = (this->*io)(now);
   }
   DoMisc(Now(), /*dispatch=*/true);
   if (closing_.load()) {
