@@ -1120,20 +1120,8 @@ absl::StatusOr<uint16_t> Session::Subscribe(SubscribeRequest request, absl::Time
   p.properties = std::move(request.properties);
   OUZEL_RETURN_IF_ERROR(CheckSubscribe(p));
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ids_.Allocate());
-  const uint16_t id = p.packet_id;
   const size_t count = p.subscriptions.size();
-  Packet packet(std::move(p));
-  if (state_ == SessionState::kConnecting) {
-    held_control_.push_back(std::move(packet));
-  } else {
-    absl::Status sent = SendControl(packet);
-    if (!sent.ok()) {
-      ids_.Release(id);
-      return sent;
-    }
-  }
-  pending_[id] = PendingRequest{true, count};
-  return id;
+  return SendOrHoldRequest(std::move(p), PendingRequest{true, count});
 }
 
 absl::StatusOr<uint16_t> Session::Unsubscribe(std::vector<std::string> filters,
@@ -1146,8 +1134,15 @@ absl::StatusOr<uint16_t> Session::Unsubscribe(std::vector<std::string> filters,
   p.properties = std::move(properties);
   OUZEL_RETURN_IF_ERROR(CheckUnsubscribe(p));
   OUZEL_ASSIGN_OR_RETURN(p.packet_id, ids_.Allocate());
-  const uint16_t id = p.packet_id;
   const size_t count = p.filters.size();
+  return SendOrHoldRequest(std::move(p), PendingRequest{false, count});
+}
+
+// A SUBSCRIBE or UNSUBSCRIBE with its packet id allocated: held until CONNACK while connecting,
+// written otherwise (the id is released if it cannot be), and remembered until its ack.
+template <typename RequestPacket>
+absl::StatusOr<uint16_t> Session::SendOrHoldRequest(RequestPacket p, PendingRequest pending) {
+  const uint16_t id = p.packet_id;
   Packet packet(std::move(p));
   if (state_ == SessionState::kConnecting) {
     held_control_.push_back(std::move(packet));
@@ -1158,7 +1153,7 @@ absl::StatusOr<uint16_t> Session::Unsubscribe(std::vector<std::string> filters,
       return sent;
     }
   }
-  pending_[id] = PendingRequest{false, count};
+  pending_[id] = pending;
   return id;
 }
 

@@ -220,6 +220,8 @@ class Session : private InboundSink, private OutboundSink {
   absl::Status CheckAuthMethod(Properties& properties) const;
   // Writes a held or new SUBSCRIBE/UNSUBSCRIBE after checking it against the server's limits.
   absl::Status SendControl(const Packet& packet);
+  template <typename RequestPacket>
+  absl::StatusOr<uint16_t> SendOrHoldRequest(RequestPacket p, PendingRequest pending);
   void FailPending(uint16_t packet_id, PendingRequest request, absl::Status error);
   // The PUBLISH as it goes on the wire, built in scratch_ (the payload is swapped in, not
   // copied). `f` sees it; then the message gets its payload back.
