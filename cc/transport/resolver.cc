@@ -183,8 +183,10 @@ std::optional<ResolvedAddress> ResolvedAddress::FromLiteral(absl::string_view ip
 }
 
 std::shared_ptr<Resolver> SystemResolver() {
-  static auto* resolver = new std::shared_ptr<Resolver>(std::make_shared<SystemResolverImpl>());
-  return *resolver;
+  // Not a leaked heap singleton: libouzel.so can be dlclose()d. Lookups in flight use their own job
+  // state, never this object, so destroying it at exit or unload is safe.
+  static const std::shared_ptr<Resolver> resolver = std::make_shared<SystemResolverImpl>();
+  return resolver;
 }
 
 void FixedResolver::Add(absl::string_view host, std::vector<std::string> ips) {
