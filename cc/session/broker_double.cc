@@ -29,40 +29,8 @@ std::string AuthProps(const Properties& p) {
 
 std::string CodeName(const absl::Status& s) { return absl::StatusCodeToString(s.code()); }
 
-const char* StateName(DeliveryState s) {
-  switch (s) {
-    case DeliveryState::kQueued:
-      return "queued";
-    case DeliveryState::kInflight:
-      return "inflight";
-    case DeliveryState::kAcknowledged:
-      return "acked";
-    case DeliveryState::kExpired:
-      return "expired";
-    case DeliveryState::kDropped:
-      return "dropped";
-  }
-  return "?";
-}
-
-const char* DropName(DropReason r) {
-  switch (r) {
-    case DropReason::kNone:
-      return "";
-    case DropReason::kQueueFull:
-      return "/queue-full";
-    case DropReason::kSessionLost:
-      return "/session-lost";
-    case DropReason::kTooLarge:
-      return "/too-large";
-    case DropReason::kRejected:
-      return "/rejected";
-    case DropReason::kConnectionLost:
-      return "/connection-lost";
-    case DropReason::kCancelled:
-      return "/cancelled";
-  }
-  return "?";
+std::string DropName(DropReason r) {
+  return r == DropReason::kNone ? "" : absl::StrCat("/", DropReasonName(r));
 }
 
 std::string Codes(const std::vector<uint8_t>& codes) {
@@ -152,7 +120,7 @@ std::string Brief(const SessionEvent& event) {
           absl::StrAppend(&s, " '", m.payload, "'");
           return s;
         } else if constexpr (std::is_same_v<T, PublishDoneEvent>) {
-          return absl::StrCat("PublishDone #", e.token, " ", StateName(e.status.state),
+          return absl::StrCat("PublishDone #", e.token, " ", DeliveryStateName(e.status.state),
                               DropName(e.status.drop_reason), Rc(e.status.reason_code));
         } else if constexpr (std::is_same_v<T, SubscribeDoneEvent>) {
           return absl::StrCat("Suback ", e.packet_id, " ", Codes(e.reason_codes),

@@ -12,40 +12,8 @@ namespace {
 
 const absl::Time kT0 = absl::UnixEpoch() + absl::Hours(1);
 
-const char* StateName(DeliveryState s) {
-  switch (s) {
-    case DeliveryState::kQueued:
-      return "queued";
-    case DeliveryState::kInflight:
-      return "inflight";
-    case DeliveryState::kAcknowledged:
-      return "acked";
-    case DeliveryState::kExpired:
-      return "expired";
-    case DeliveryState::kDropped:
-      return "dropped";
-  }
-  return "?";
-}
-
-const char* DropName(DropReason r) {
-  switch (r) {
-    case DropReason::kNone:
-      return "";
-    case DropReason::kQueueFull:
-      return "/queue-full";
-    case DropReason::kSessionLost:
-      return "/session-lost";
-    case DropReason::kTooLarge:
-      return "/too-large";
-    case DropReason::kRejected:
-      return "/rejected";
-    case DropReason::kConnectionLost:
-      return "/connection-lost";
-    case DropReason::kCancelled:
-      return "/cancelled";
-  }
-  return "?";
+std::string DropName(DropReason r) {
+  return r == DropReason::kNone ? "" : absl::StrCat("/", DropReasonName(r));
 }
 
 // Records the flow's requests as strings: "PUBLISH a id=1 dup=0", "PUBREL 1", "done #1 acked",
@@ -68,7 +36,7 @@ class RecordingSink : public OutboundSink {
   }
   void Done(MessageToken token, const MessageStatus& s, Properties) override {
     std::string line =
-        absl::StrCat("done #", token, " ", StateName(s.state), DropName(s.drop_reason));
+        absl::StrCat("done #", token, " ", DeliveryStateName(s.state), DropName(s.drop_reason));
     if (s.reason_code != 0) absl::StrAppend(&line, " rc=0x", absl::Hex(s.reason_code));
     log.push_back(line);
   }

@@ -37,6 +37,45 @@ enum class DropReason : uint8_t {
   kCancelled,       // the session was destroyed or reset with the message pending
 };
 
+// Short names for logs and test transcripts: "queued", "inflight", "acked", "expired",
+// "dropped"; "", "queue-full", "session-lost", "too-large", "rejected", "connection-lost",
+// "cancelled".
+inline const char* DeliveryStateName(DeliveryState s) {
+  switch (s) {
+    case DeliveryState::kQueued:
+      return "queued";
+    case DeliveryState::kInflight:
+      return "inflight";
+    case DeliveryState::kAcknowledged:
+      return "acked";
+    case DeliveryState::kExpired:
+      return "expired";
+    case DeliveryState::kDropped:
+      return "dropped";
+  }
+  return "?";
+}
+
+inline const char* DropReasonName(DropReason r) {
+  switch (r) {
+    case DropReason::kNone:
+      return "";
+    case DropReason::kQueueFull:
+      return "queue-full";
+    case DropReason::kSessionLost:
+      return "session-lost";
+    case DropReason::kTooLarge:
+      return "too-large";
+    case DropReason::kRejected:
+      return "rejected";
+    case DropReason::kConnectionLost:
+      return "connection-lost";
+    case DropReason::kCancelled:
+      return "cancelled";
+  }
+  return "?";
+}
+
 struct MessageStatus {
   DeliveryState state = DeliveryState::kQueued;
   DropReason drop_reason = DropReason::kNone;
