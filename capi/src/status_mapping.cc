@@ -1,10 +1,12 @@
 #include "capi/src/status_mapping.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cc/base/busy_status.h"
 #include "cc/codec/codec_error.h"
+#include "cc/transport/transport_error.h"
 #include "ouzel/errors.h"
 
 namespace ouzel::capi {
@@ -19,6 +21,17 @@ int CodeFor(const absl::Status& status) {
   // "Not here, not now" (inside a callback, another driver, already connecting) versus a state of
   // the connection: both FailedPrecondition in the engine.
   if (IsBusy(status)) return OUZEL_EBUSY;
+  // A failed TLS handshake, WebSocket upgrade or proxy tunnel: the layer decides the code.
+  if (std::optional<TransportLayer> layer = FailedTransportLayer(status); layer.has_value()) {
+    switch (*layer) {
+      case TransportLayer::kTls:
+        return OUZEL_ETLS;
+      case TransportLayer::kWebSocket:
+        return OUZEL_EPROTOCOL;
+      case TransportLayer::kProxy:
+        return OUZEL_EREFUSED;
+    }
+  }
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return OUZEL_OK;

@@ -21,6 +21,7 @@
 #include "cc/base/byte_buffer.h"
 #include "cc/client/backoff.h"
 #include "cc/client/server_reference.h"
+#include "cc/transport/tls_transport.h"
 #include "cc/transport/waker.h"
 
 namespace ouzel {
@@ -184,6 +185,8 @@ class Core : public std::enable_shared_from_this<Core> {
   const ClientOptions options_;
   const Clock* const clock_;
   const std::shared_ptr<Waker> waker_;
+  // TLS sessions resumed across this client's reconnects (transport/tls_transport.h).
+  const std::shared_ptr<TlsSessionCache> tls_sessions_;
 
   // --- Shared state, guarded by mu_
   // ---------------------------------------------------------------
@@ -274,6 +277,8 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
     : options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : MonotonicClock::Get()),
       waker_(std::move(waker)),
+      tls_sessions_(options_.transport.tls.session_resumption ? std::make_shared<TlsSessionCache>()
+                                                              : nullptr),
       session_(options_.session, options_.store),
       callbacks_(std::make_shared<ClientCallbacks>()),
       servers_(std::move(servers)),
@@ -1017,7 +1022,7 @@ void Core::StartAttempt(absl::Time now) {
   connect_attempts_.fetch_add(1, std::memory_order_relaxed);
   current_address_ = address;
   Log(LogLevel::kInfo, "connecting to ", address.ToString());
-  TransportContext context{waker_, options_.resolver};
+  TransportContext context{waker_, options_.resolver, tls_sessions_};
   absl::StatusOr<std::unique_ptr<Transport>> t =
       options_.transport_factory ? options_.transport_factory(address, options_.transport, context)
                                  : CreateTransport(address, options_.transport, context);

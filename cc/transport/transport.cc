@@ -4,33 +4,42 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
+#include "cc/base/status_macros.h"
+#include "cc/transport/proxy_transport.h"
 #include "cc/transport/socket_transport.h"
+#include "cc/transport/tls_transport.h"
+#include "cc/transport/websocket_transport.h"
 
 namespace ouzel {
 
 absl::StatusOr<std::unique_ptr<Transport>> CreateTransport(const ServerAddress& address,
                                                            const TransportOptions& options,
                                                            TransportContext context) {
-  const char* what = "";
-  switch (address.scheme) {
-    case Scheme::kMqtt:
-    case Scheme::kUnix:
-      return std::unique_ptr<Transport>(new SocketTransport(address, options, std::move(context)));
-    case Scheme::kMqtts:
-      what = "TLS";
-      break;
-    case Scheme::kWs:
-      what = "WebSockets";
-      break;
-    case Scheme::kWss:
-      what = "WebSockets over TLS";
-      break;
+  if (address.scheme == Scheme::kUnix) {
+    return std::unique_ptr<Transport>(new SocketTransport(address, options, std::move(context)));
   }
-  return absl::UnimplementedError(
-      absl::StrCat(SchemeName(address.scheme), ":// (", what,
-                   ") is not implemented yet (issue 4); use mqtt://, tcp:// or unix://, or "
-                   "supply a TransportFactory"));
+  OUZEL_ASSIGN_OR_RETURN(ProxyOptions proxy, EffectiveProxy(address, options));
+  const bool proxied = proxy.type != ProxyOptions::Type::kNone;
+
+  // The socket goes to the proxy when there is one, else to the broker.
+  ServerAddress first_hop;
+  first_hop.scheme = Scheme::kMqtt;
+  first_hop.host = proxied ? proxy.host : address.host;
+  first_hop.port = proxied ? proxy.port : address.port;
+  std::unique_ptr<Transport> stream(new SocketTransport(first_hop, options, context));
+
+  if (proxied) {
+    OUZEL_ASSIGN_OR_RETURN(stream,
+                           CreateProxyTransport(std::move(stream), address, proxy, options));
+  }
+  if (IsTlsScheme(address.scheme)) {
+    OUZEL_ASSIGN_OR_RETURN(stream,
+                           CreateTlsTransport(std::move(stream), address, options, context));
+  }
+  if (address.scheme == Scheme::kWs || address.scheme == Scheme::kWss) {
+    OUZEL_ASSIGN_OR_RETURN(stream, CreateWebSocketTransport(std::move(stream), address, options));
+  }
+  return stream;
 }
 
 }  // namespace ouzel

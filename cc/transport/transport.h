@@ -37,6 +37,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -57,7 +59,78 @@ inline IoInterest operator|(IoInterest a, IoInterest b) {
 inline bool WantsRead(IoInterest i) { return (static_cast<uint8_t>(i) & 1) != 0; }
 inline bool WantsWrite(IoInterest i) { return (static_cast<uint8_t>(i) & 2) != 0; }
 
-// Plain data; copied into each transport. TLS, WebSocket and proxy settings join it (issue 4).
+// What a verification callback sees.
+struct TlsVerifyInfo {
+  std::string host;                    // the name checked (server_name or URI host)
+  std::vector<std::string> chain_der;  // peer chain, leaf first, DER bytes
+  bool preverified = false;            // the library's verdict (chain + host name)
+  std::string error;                   // why not, when !preverified ("certificate has expired")
+};
+
+// TLS settings (mqtts://, ssl://, wss://). See tls_transport.h for how each is applied.
+struct TlsOptions {
+  // Trust anchors. When both are empty and use_system_cas is true, the system's default CA
+  // store is used (Debian: /etc/ssl/certs/ca-certificates.crt and /etc/ssl/certs).
+  std::string ca_file;  // PEM bundle
+  std::string ca_path;  // directory of hashed PEM certificates (c_rehash layout)
+  bool use_system_cas = true;
+  // Client certificate (PEM chain) and private key (PEM; encrypted keys need key_password).
+  std::string cert_file;
+  std::string key_file;
+  std::string key_password;
+  // Verification. Both on by default; turning off verify_peer also skips the host name check
+  // (the explicit insecure opt-out, paho's tls_insecure_set(True) turns off only the name check).
+  bool verify_peer = true;
+  bool verify_hostname = true;
+  // Name for SNI and the host name check; empty means the host of the server URI. SNI is not
+  // sent for IP literals (RFC 6066); the check then matches the certificate's IP SANs.
+  std::string server_name;
+  std::vector<std::string> alpn;  // protocols offered, e.g. {"mqtt"}; empty sends no ALPN
+  // Versions as TLS1_2_VERSION-style numbers (0x0303 = TLS 1.2, 0x0304 = TLS 1.3); 0 = default
+  // (minimum TLS 1.2, maximum the library's newest).
+  uint16_t min_version = 0;
+  uint16_t max_version = 0;
+  std::string cipher_list;  // OpenSSL cipher string for TLS <= 1.2; empty keeps the defaults
+  // TLS-PSK (TLS 1.2 PSK cipher suites): set both to use a pre-shared key instead of
+  // certificates; the key is raw bytes (mosquitto's psk = hex decoded).
+  std::string psk_identity;
+  std::string psk_key;
+  // Resume TLS sessions across reconnects to the same server (tickets / session ids kept in the
+  // client's TlsSessionCache, see TransportContext). Saves a full handshake per reconnect.
+  bool session_resumption = true;
+  // Called once per handshake after the library's own verification, with its verdict; the
+  // returned status decides (OK accepts even a chain the library rejected; an error fails the
+  // handshake with that message). Runs on the loop thread; must not call into the client.
+  std::function<absl::Status(const TlsVerifyInfo& info)> verify_callback;
+};
+
+// WebSocket settings (ws://, wss://). The request path comes from the URI (default "/mqtt").
+struct WebSocketOptions {
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers
+  std::string subprotocol = "mqtt";  // Sec-WebSocket-Protocol offered and required back
+  // Largest frame payload sent; longer MQTT packets span several frames. Incoming frames and
+  // messages up to max_message_bytes are accepted (0 = no limit beyond the MQTT one).
+  size_t max_frame_bytes = 64 * 1024;
+  size_t max_message_bytes = 0;
+};
+
+// Proxy settings. kNone connects directly.
+struct ProxyOptions {
+  enum class Type : uint8_t { kNone, kHttpConnect, kSocks5 } type = Type::kNone;
+  std::string host;
+  uint16_t port = 0;
+  std::string username;  // empty: no authentication
+  std::string password;
+  // SOCKS5: send the broker's host name to the proxy (socks5h, the default) instead of
+  // resolving it locally and sending an address. HTTP CONNECT always sends the name.
+  bool remote_dns = true;
+  // When type is kNone and this is true, take the proxy from the environment the way paho
+  // does: `mqtt_proxy` / `MQTT_PROXY` (a URI: http://[user:pass@]host:port,
+  // socks5://..., socks5h://...), unless the broker host matches `no_proxy` / `NO_PROXY`.
+  bool from_environment = false;
+};
+
+// Plain data; copied into each transport.
 struct TransportOptions {
   bool tcp_nodelay = true;  // disable Nagle: MQTT packets are small and latency matters
   // Bind the local end before connecting (paho's bind_address/bind_port). Empty: any.
@@ -67,7 +140,15 @@ struct TransportOptions {
   // SO_SNDBUF / SO_RCVBUF; 0 leaves the kernel's default (and its auto-tuning) alone.
   int send_buffer_bytes = 0;
   int receive_buffer_bytes = 0;
+  TlsOptions tls;
+  WebSocketOptions websocket;
+  ProxyOptions proxy;
+  // Time allowed for each layer's handshake (TLS, WebSocket upgrade, proxy) within the overall
+  // connect deadline.
+  absl::Duration handshake_timeout = absl::Seconds(30);
 };
+
+class TlsSessionCache;  // tls_transport.h
 
 // What a transport may use from its owner.
 struct TransportContext {
@@ -76,6 +157,9 @@ struct TransportContext {
   std::shared_ptr<Waker> waker;
   // Name resolution; null means the system resolver (see resolver.h).
   std::shared_ptr<Resolver> resolver;
+  // TLS sessions kept across reconnects; owned by the client so it outlives each transport.
+  // Null: no resumption.
+  std::shared_ptr<TlsSessionCache> tls_sessions;
 };
 
 class Transport {
@@ -116,8 +200,9 @@ class Transport {
   virtual std::string Describe() const = 0;
 };
 
-// Makes a transport for `address` (unconnected). Implemented here: mqtt/tcp and unix.
-// Unimplemented, naming the scheme, for mqtts/ssl, ws and wss until issue 4 lands.
+// Makes a transport for `address` (unconnected): a socket to the broker (or to the proxy), then
+// the layers the scheme and options ask for, innermost first:
+//   socket -> [proxy handshake] -> [TLS for mqtts/wss] -> [WebSocket for ws/wss] -> MQTT
 absl::StatusOr<std::unique_ptr<Transport>> CreateTransport(const ServerAddress& address,
                                                            const TransportOptions& options,
                                                            TransportContext context);
