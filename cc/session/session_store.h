@@ -47,6 +47,14 @@ class SessionStore {
   virtual absl::Status Clear() = 0;
   // What a new Session starts from.
   virtual absl::StatusOr<StoredSession> Load() = 0;
+
+  // Makes every record given so far durable as the store's policy promises. The client calls it
+  // after taking the Session's pending output and before writing it to the transport, so a store
+  // may batch the records of one loop iteration into one write (group commit). An error means the
+  // records may not be durable: the client then does not send the bytes they protect.
+  // The client calls it from its loop thread, possibly while another thread's Publish is in a
+  // Put call: an implementation that batches must lock.
+  virtual absl::Status Flush() { return absl::OkStatus(); }
 };
 
 }  // namespace ouzel
