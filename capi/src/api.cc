@@ -85,6 +85,8 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_client_loop_write,
       ouzel_client_loop_misc,
       ouzel_client_next_timeout_ms,
+      ouzel_client_set_options,
+      ouzel_client_set_on_pre_connect,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

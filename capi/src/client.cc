@@ -144,6 +144,18 @@ OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts)
   });
 }
 
+OUZEL_EXTERN int ouzel_client_set_options(ouzel_client* client, const ouzel_options* opts,
+                                          uint32_t flags) {
+  return Guarded([&] {
+    if (client == nullptr || opts == nullptr) return Fail(OUZEL_EINVAL, "NULL argument");
+    if ((flags & ~OUZEL_SET_OPTIONS_FIRST_CONNECTION) != 0) {
+      return Fail(OUZEL_EINVAL, absl::StrCat("unknown flags 0x", absl::Hex(flags)));
+    }
+    return FromStatus(client->client->UpdateOptions(
+        opts->options, (flags & OUZEL_SET_OPTIONS_FIRST_CONNECTION) != 0));
+  });
+}
+
 // ~Client defers its teardown when called from inside its own callback, so deleting the handle
 // is safe from anywhere the header allows.
 OUZEL_EXTERN void ouzel_client_free(ouzel_client* client) { delete client; }
@@ -448,6 +460,16 @@ OUZEL_EXTERN int ouzel_client_set_on_log(ouzel_client* client, ouzel_on_log_fn c
       });
   if (rc == OUZEL_OK) client->client->SetLogLevel(EngineLogLevel(min_level));
   return rc;
+}
+
+OUZEL_EXTERN int ouzel_client_set_on_pre_connect(ouzel_client* client, ouzel_on_pre_connect_fn cb,
+                                                 void* user_data, ouzel_release_fn release) {
+  return Register(
+      client, cb, user_data, release,
+      [&](auto f) { client->client->SetOnPreConnect(std::move(f)); },
+      [](ouzel_client* self, auto reg) {
+        return [self, reg]() { reg->fn(self, reg->user_data); };
+      });
 }
 
 #define OUZEL_SOCKET_HOOK(c_name, engine_setter)                                        \

@@ -125,6 +125,18 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         return flag(&s.number_qos0_messages);
       case OUZEL_OPT_PING_TIMEOUT_MS:
         return millis(&s.ping_timeout, 0);
+      case OUZEL_OPT_RECONNECT_CLEAN_START:
+        if (!InRange(value, -1, 1)) return OutOfRange(option, value, -1, 1);
+        if (value < 0) {
+          s.reconnect_clean_start.reset();
+        } else {
+          s.reconnect_clean_start = value == 1;
+        }
+        return OUZEL_OK;
+      case OUZEL_OPT_BIND_PORT:
+        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
+        o.transport.bind_port = static_cast<uint16_t>(value);
+        return OUZEL_OK;
       default:
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
     }
@@ -173,6 +185,9 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
         }
         if (v.size() > 65535) return Fail(OUZEL_EINVAL, "password is longer than 65,535 bytes");
         o.session.password = std::string(v);
+        return OUZEL_OK;
+      case OUZEL_OPT_BIND_ADDRESS:
+        o.transport.bind_address = std::string(v);
         return OUZEL_OK;
       default:
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));

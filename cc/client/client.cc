@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "cc/base/busy_status.h"
 #include "cc/base/byte_buffer.h"
+#include "cc/base/status_macros.h"
 #include "cc/client/backoff.h"
 #include "cc/client/server_reference.h"
 #include "cc/transport/tls_transport.h"
@@ -93,6 +94,8 @@ class Core : public std::enable_shared_from_this<Core> {
   bool IsConnected() const;
   absl::Status SetServers(const std::vector<std::string>& uris);
   void SetReconnect(bool enabled, absl::Duration min_delay, absl::Duration max_delay);
+  absl::Status UpdateOptions(ClientOptions options, std::vector<ServerAddress> servers,
+                             bool as_first_connection);
   absl::StatusOr<MessageToken> Publish(PublishRequest request, uint16_t* packet_id);
   absl::StatusOr<uint16_t> Subscribe(SubscribeRequest request);
   absl::StatusOr<uint16_t> Unsubscribe(std::vector<std::string> filters, Properties properties);
@@ -207,6 +210,9 @@ class Core : public std::enable_shared_from_this<Core> {
   absl::Duration reconnect_min_;
   absl::Duration reconnect_max_;
   uint64_t reconnect_config_gen_ = 0;
+  // What UpdateOptions may change for the next attempt (options_ holds the originals).
+  TransportOptions transport_options_;
+  absl::Duration connect_timeout_;
   bool driver_busy_ = false;
   bool thread_running_ = false;
   bool stop_thread_ = false;
@@ -285,6 +291,8 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       auto_reconnect_(options_.auto_reconnect),
       reconnect_min_(options_.reconnect_min_delay),
       reconnect_max_(options_.reconnect_max_delay),
+      transport_options_(options_.transport),
+      connect_timeout_(options_.connect_timeout),
       log_level_(static_cast<uint8_t>(options_.log_level)),
       backoff_(options_.reconnect_min_delay, options_.reconnect_max_delay,
                options_.reconnect_jitter, std::random_device{}()) {
@@ -410,9 +418,11 @@ absl::Status Core::Connect() {
   if (IsLoopThread()) return RefuseInsideCallback("Connect (blocking)");
   uint64_t request;
   size_t server_count;
+  absl::Duration connect_timeout;
   {
     std::lock_guard<std::mutex> lock(mu_);
     server_count = servers_.size();
+    connect_timeout = connect_timeout_;
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
     if (servers_.empty()) return absl::InvalidArgumentError("no server URI configured");
     if (want_connected_) return BusyError("already connected or connecting");
@@ -425,8 +435,7 @@ absl::Status Core::Connect() {
   auto done = [&] { return result_request_ >= request || !want_connected_ || closing_.load(); };
   // Every server once, each with its connect timeout, plus slack for the loop to notice.
   absl::Duration budget =
-      options_.connect_timeout * static_cast<int64_t>(std::max<size_t>(server_count, 1)) +
-      absl::Seconds(2);
+      connect_timeout * static_cast<int64_t>(std::max<size_t>(server_count, 1)) + absl::Seconds(2);
   absl::Time deadline = Now() + budget;
 
   DriverGuard guard(this);
@@ -514,6 +523,25 @@ void Core::SetReconnect(bool enabled, absl::Duration min_delay, absl::Duration m
     ++reconnect_config_gen_;
   }
   WakeLoop();
+}
+
+absl::Status Core::UpdateOptions(ClientOptions options, std::vector<ServerAddress> servers,
+                                 bool as_first_connection) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_.load()) return absl::CancelledError("the client is being destroyed");
+    OUZEL_RETURN_IF_ERROR(
+        session_.UpdateOptions(std::move(options.session), as_first_connection, Now()));
+    servers_ = std::move(servers);
+    auto_reconnect_ = options.auto_reconnect;
+    reconnect_min_ = options.reconnect_min_delay;
+    reconnect_max_ = options.reconnect_max_delay;
+    ++reconnect_config_gen_;
+    transport_options_ = std::move(options.transport);
+    connect_timeout_ = options.connect_timeout;
+  }
+  WakeLoop();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<MessageToken> Core::Publish(PublishRequest request, uint16_t* packet_id) {
@@ -1007,11 +1035,15 @@ void Core::StartAttempt(absl::Time now) {
   next_attempt_at_ = absl::InfiniteFuture();
   connect_now_ = false;
   ServerAddress address;
+  TransportOptions transport_options;
+  absl::Duration connect_timeout;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!want_connected_ || closing_.load() || servers_.empty()) return;
     if (server_index_ >= servers_.size()) server_index_ = 0;
     address = redirect_ ? *redirect_ : servers_[server_index_];
+    transport_options = transport_options_;
+    connect_timeout = connect_timeout_;
   }
   if (const ClientCallbacks* cb = CurrentCallbacks(); cb && cb->on_pre_connect) {
     cb->on_pre_connect();
@@ -1024,8 +1056,8 @@ void Core::StartAttempt(absl::Time now) {
   Log(LogLevel::kInfo, "connecting to ", address.ToString());
   TransportContext context{waker_, options_.resolver, tls_sessions_};
   absl::StatusOr<std::unique_ptr<Transport>> t =
-      options_.transport_factory ? options_.transport_factory(address, options_.transport, context)
-                                 : CreateTransport(address, options_.transport, context);
+      options_.transport_factory ? options_.transport_factory(address, transport_options, context)
+                                 : CreateTransport(address, transport_options, context);
   if (!t.ok()) {
     AttemptFailed(now, t.status());
     return;
@@ -1040,7 +1072,7 @@ void Core::StartAttempt(absl::Time now) {
     std::lock_guard<std::mutex> lock(mu_);
     link_mirror_ = Link::kConnecting;
   }
-  absl::Status started = transport_->StartConnect(now, now + options_.connect_timeout);
+  absl::Status started = transport_->StartConnect(now, now + connect_timeout);
   SyncSocketHooks();
   if (!started.ok()) {
     AttemptFailed(now, started);
@@ -1481,7 +1513,11 @@ void Core::UpdateExternalState() {
 // Client: a handle on the shared core, so a callback can destroy it safely.
 // ----------------------------------------------------------------------------------------------
 
-absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
+namespace {
+
+// Parses the server URIs and checks what Create and UpdateOptions both need; credentials in the
+// first URI fill in a user name (and password) the options lack.
+absl::StatusOr<std::vector<ServerAddress>> PrepareOptions(ClientOptions& options) {
   std::vector<ServerAddress> servers;
   for (const std::string& uri : options.servers) {
     absl::StatusOr<ServerAddress> a = ServerAddress::Parse(uri);
@@ -1500,9 +1536,17 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
     return absl::InvalidArgumentError("connect_timeout must be positive");
   }
   if (absl::Status valid = Session::ValidateOptions(options.session); !valid.ok()) return valid;
+  return servers;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
+  absl::StatusOr<std::vector<ServerAddress>> servers = PrepareOptions(options);
+  if (!servers.ok()) return servers.status();
   absl::StatusOr<std::shared_ptr<Waker>> waker = Waker::Create();
   if (!waker.ok()) return waker.status();
-  auto core = std::make_shared<client_internal::Core>(std::move(options), std::move(servers),
+  auto core = std::make_shared<client_internal::Core>(std::move(options), *std::move(servers),
                                                       std::move(*waker));
   return std::unique_ptr<Client>(new Client(std::move(core)));
 }
@@ -1578,6 +1622,11 @@ absl::Status Client::SetServers(const std::vector<std::string>& uris) {
 }
 void Client::SetReconnect(bool enabled, absl::Duration min_delay, absl::Duration max_delay) {
   core_->SetReconnect(enabled, min_delay, max_delay);
+}
+absl::Status Client::UpdateOptions(ClientOptions options, bool as_first_connection) {
+  absl::StatusOr<std::vector<ServerAddress>> servers = PrepareOptions(options);
+  if (!servers.ok()) return servers.status();
+  return core_->UpdateOptions(std::move(options), *std::move(servers), as_first_connection);
 }
 
 absl::StatusOr<MessageToken> Client::Publish(PublishRequest request, uint16_t* packet_id) {

@@ -60,6 +60,8 @@ class InboundTracker {
 
   // A connection is established (after CONNACK): acknowledgements may be written.
   void OnConnected() { connected_ = true; }
+  // Our Receive Maximum changed (a new CONNECT will send it).
+  void SetReceiveMaximum(uint16_t receive_maximum) { options_.receive_maximum = receive_maximum; }
   // The connection closed: pending acknowledgements and the Receive Maximum count are dropped.
   void OnConnectionLost();
   // The server has no session for us (Session Present = 0): QoS 2 state is forgotten. Messages

@@ -120,6 +120,13 @@ class OutboundFlow {
                    absl::Time now);
   void OnConnectionLost();
 
+  // New limits (the history size is kept). A smaller window or queue drops nothing: it only
+  // holds back what comes next. The owner calls Pump afterwards when connected.
+  void SetLimits(Limits limits) {
+    limits.history = limits_.history;
+    limits_ = limits;
+  }
+
   // Sends what the window and the queue allow (after an ack, or when the owner's limits changed).
   void Pump(absl::Time now);
 

@@ -145,6 +145,17 @@ Session::Session(SessionOptions options, SessionStore* store)
                                options_.queue_qos0_while_offline, options_.number_qos0_messages,
                                options_.finished_status_history},
           &ids_, this) {
+  AdoptOptions(options_);
+  session_expiry_ = connect_session_expiry_;
+  if (store_ != nullptr) Restore();
+}
+
+void Session::AdoptOptions(SessionOptions options) {
+  options_ = std::move(options);
+  connect_session_expiry_ = 0;
+  our_topic_alias_maximum_ = 0;
+  auth_method_.reset();
+  uint16_t receive_maximum = 65535;
   if (v5()) {
     const Properties& p = options_.connect_properties;
     connect_session_expiry_ = p.GetInt(PropertyId::kSessionExpiryInterval).value_or(0);
@@ -153,9 +164,39 @@ Session::Session(SessionOptions options, SessionStore* store)
     if (auto method = p.GetString(PropertyId::kAuthenticationMethod)) {
       auth_method_.emplace(method->data(), method->size());
     }
+    receive_maximum = static_cast<uint16_t>(p.GetInt(PropertyId::kReceiveMaximum).value_or(65535));
   }
-  session_expiry_ = connect_session_expiry_;
-  if (store_ != nullptr) Restore();
+  inbound_.SetReceiveMaximum(receive_maximum);
+}
+
+absl::Status Session::UpdateOptions(SessionOptions o, bool as_first_connection, absl::Time now) {
+  OUZEL_RETURN_IF_ERROR(ValidateOptions(o));
+  const auto fixed = [](absl::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " cannot change on an existing session (create a new client)"));
+  };
+  if (o.version != options_.version) return fixed("the protocol version");
+  if (o.client_id != options_.client_id) return fixed("the client id");
+  if (o.manual_ack != options_.manual_ack) return fixed("manual acknowledgement");
+  if (o.qos2_delivery != options_.qos2_delivery) return fixed("the QoS 2 delivery point");
+  if (o.number_qos0_messages != options_.number_qos0_messages) {
+    return fixed("numbering QoS 0 messages");
+  }
+  if (o.finished_status_history != options_.finished_status_history) {
+    return fixed("the finished status history");
+  }
+  outbound_.SetLimits(OutboundFlow::Limits{
+      o.max_inflight, o.max_queued_messages, o.max_queued_bytes, o.queue_full_policy,
+      o.queue_qos0_while_offline, o.number_qos0_messages, o.finished_status_history});
+  if (state_ == SessionState::kConnected) outbound_.Pump(now);
+  if (as_first_connection) first_connection_ = true;
+  if (state_ == SessionState::kDisconnected) {
+    pending_options_.reset();
+    AdoptOptions(std::move(o));
+  } else {
+    pending_options_ = std::move(o);
+  }
+  return absl::OkStatus();
 }
 
 void Session::Restore() {
@@ -314,8 +355,20 @@ void Session::OnTransportUp(absl::Time now) {
   decoder_.Reset();
   in_aliases_.Reset(our_topic_alias_maximum_);
 
-  clean_start_sent_ =
-      first_connection_ && !restored_session_ ? options_.clean_start : !Persistent();
+  // Whether the broker kept our session is decided by the expiry in force so far, before the
+  // options of an UpdateOptions are adopted.
+  const bool persistent = Persistent();
+  const bool adopted = pending_options_.has_value();
+  if (adopted) {
+    AdoptOptions(*std::move(pending_options_));
+    pending_options_.reset();
+  }
+  if (first_connection_ && !restored_session_) {
+    clean_start_sent_ = options_.clean_start;
+  } else {
+    clean_start_sent_ = options_.reconnect_clean_start.value_or(!persistent);
+  }
+  if (adopted) session_expiry_ = connect_session_expiry_;
   const size_t before = outgoing_.size();
   absl::Status s = EncodePacket(Packet(BuildConnect(options_, client_id_, clean_start_sent_)),
                                 options_.version, &outgoing_);

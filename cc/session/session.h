@@ -86,6 +86,14 @@ class Session : private InboundSink, private OutboundSink {
   // naming the problem.
   static absl::Status ValidateOptions(const SessionOptions& options);
 
+  // Changes the options of an existing session. The outgoing limits (max_inflight,
+  // max_queued_*, queue_full_policy, queue_qos0_while_offline) apply at once; everything else
+  // from the next CONNECT (at once when disconnected). With `as_first_connection` that CONNECT
+  // uses `clean_start` as the first one does. InvalidArgument, with nothing changed, for invalid
+  // options or a change to what the session state is built on: version, client_id, manual_ack,
+  // qos2_delivery, number_qos0_messages, finished_status_history.
+  absl::Status UpdateOptions(SessionOptions options, bool as_first_connection, absl::Time now);
+
   // --- Transport ---------------------------------------------------------------------------------
   // A transport is connected: writes CONNECT (clean start per options on the first connection, then
   // resume when the session is persistent) and starts the connect timeout.
@@ -201,6 +209,9 @@ class Session : private InboundSink, private OutboundSink {
   bool v5() const { return options_.version == ProtocolVersion::kV5; }
   bool Persistent() const;
   void Restore();
+  // Makes `options` (already checked by UpdateOptions) the ones in force, with what derives
+  // from them.
+  void AdoptOptions(SessionOptions options);
   void Log(LogLevel level, std::string message);
   void Write(const Packet& packet);
   void PersistIdentity();
@@ -230,6 +241,8 @@ class Session : private InboundSink, private OutboundSink {
                     std::optional<uint32_t> expiry, F&& f);
 
   SessionOptions options_;
+  // From UpdateOptions while a connection is up: adopted by the next OnTransportUp.
+  std::optional<SessionOptions> pending_options_;
   SessionStore* store_;
   SessionState state_ = SessionState::kDisconnected;
   ByteBuffer outgoing_;

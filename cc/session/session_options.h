@@ -45,6 +45,11 @@ struct SessionOptions {
   // A non-empty session restored from a SessionStore counts as already established: the first
   // connection resumes it too when the session is persistent.
   bool clean_start = true;
+  // Clean Start on the connections after the first (and after an UpdateOptions that asked for a
+  // first connection). nullopt: resume when the session is persistent, clean otherwise (the
+  // default). A value sends exactly that flag every time, as paho-mqtt does (its v5
+  // MQTT_CLEAN_START_FIRST_ONLY is clean_start = true with this false).
+  std::optional<bool> reconnect_clean_start;
   uint16_t keep_alive_seconds = 60;
   std::optional<std::string> username;
   std::optional<std::string> password;

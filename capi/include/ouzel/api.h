@@ -132,6 +132,9 @@ typedef struct ouzel_api {
   int (*client_loop_write)(ouzel_client* client);
   int (*client_loop_misc)(ouzel_client* client);
   int32_t (*client_next_timeout_ms)(const ouzel_client* client);
+  int (*client_set_options)(ouzel_client* client, const ouzel_options* opts, uint32_t flags);
+  int (*client_set_on_pre_connect)(ouzel_client* client, ouzel_on_pre_connect_fn cb,
+                                   void* user_data, ouzel_release_fn release);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

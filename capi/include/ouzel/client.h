@@ -47,6 +47,22 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
 
 /* --- Connection ---------------------------------------------------------------------------- */
 
+/* Reconfigures an existing client with a copy of `opts`, for the connections that follow (the
+ * current one is left alone): server URIs, reconnection, transport and bind options and the
+ * connect timeout apply from the next attempt; keepalive, credentials, Will, CONNECT properties
+ * and Clean Start from the next CONNECT; OUZEL_OPT_MAX_INFLIGHT, OUZEL_OPT_MAX_QUEUED_*,
+ * OUZEL_OPT_QUEUE_FULL_POLICY and OUZEL_OPT_QUEUE_QOS0_OFFLINE at once. With `flags` containing
+ * OUZEL_SET_OPTIONS_FIRST_CONNECTION the next CONNECT uses OUZEL_OPT_CLEAN_START as the first
+ * connection does (paho's connect() after a disconnect); otherwise OUZEL_OPT_RECONNECT_CLEAN_START
+ * decides, as for any reconnection. What the session is built on cannot change:
+ * OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
+ * and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
+ * keeps its creation value. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
+ * flags; nothing changes then). Thread-safe. */
+#define OUZEL_SET_OPTIONS_FIRST_CONNECTION 1u
+OUZEL_EXTERN int ouzel_client_set_options(ouzel_client* client, const ouzel_options* opts,
+                                          uint32_t flags);
+
 /* Starts connecting to the configured server(s): resolution, TCP, CONNECT. Returns at once; the
  * outcome arrives as on_connect or on_connect_fail while a loop runs. OUZEL_EINVAL (no server URI),
  * OUZEL_EBUSY (already connected or connecting). Thread-safe. */
@@ -219,6 +235,10 @@ typedef void (*ouzel_on_log_fn)(ouzel_client* client, int32_t level, const char*
 /* Socket hooks for external event loops: a socket was opened / is about to close; data is waiting
  * to be written (watch for writability) / the write queue drained. */
 typedef void (*ouzel_on_socket_fn)(ouzel_client* client, int32_t fd, void* user_data);
+/* Called just before each connection attempt creates its socket (paho's on_pre_connect), on the
+ * thread that drives the attempt (the loop thread, or the caller of
+ * ouzel_client_connect_blocking). */
+typedef void (*ouzel_on_pre_connect_fn)(ouzel_client* client, void* user_data);
 
 OUZEL_EXTERN int ouzel_client_set_on_connect(ouzel_client* client, ouzel_on_connect_fn cb,
                                              void* user_data, ouzel_release_fn release);
@@ -250,6 +270,8 @@ OUZEL_EXTERN int ouzel_client_set_on_socket_register_write(ouzel_client* client,
 OUZEL_EXTERN int ouzel_client_set_on_socket_unregister_write(ouzel_client* client,
                                                              ouzel_on_socket_fn cb, void* user_data,
                                                              ouzel_release_fn release);
+OUZEL_EXTERN int ouzel_client_set_on_pre_connect(ouzel_client* client, ouzel_on_pre_connect_fn cb,
+                                                 void* user_data, ouzel_release_fn release);
 
 /* --- Counters ------------------------------------------------------------------------------ */
 #define OUZEL_STAT_MESSAGES_SENT 1

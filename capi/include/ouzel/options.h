@@ -48,6 +48,11 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_TCP_NODELAY 18             /* 0/1 [1] */
 #define OUZEL_OPT_NUMBER_QOS0_MESSAGES 19    /* 0/1: QoS 0 messages take a mid, as paho does [0] */
 #define OUZEL_OPT_PING_TIMEOUT_MS 20         /* wait for PINGRESP; 0 = the keepalive interval [0] */
+/* Clean Start on connections after the first: -1 resume when the session is persistent (3.x
+ * Clean Session 0, 5.0 Session Expiry Interval > 0), else clean; 0 or 1: always that flag, as
+ * paho-mqtt sends it [-1]. */
+#define OUZEL_OPT_RECONNECT_CLEAN_START 80
+#define OUZEL_OPT_BIND_PORT 81 /* local port to bind before connecting; 0 = any [0] */
 
 /* String options: ouzel_options_set_string. */
 #define OUZEL_OPT_SERVER_URI 100     /* replaces the list with this one URI */
@@ -55,6 +60,9 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_CLIENT_ID 102      /* may be empty (v5: the server assigns one) */
 #define OUZEL_OPT_USERNAME 103
 #define OUZEL_OPT_PASSWORD 104 /* binary allowed */
+/* Local numeric address to bind before connecting (paho's bind_address); "" = any. Servers of the
+ * other address family are then skipped. */
+#define OUZEL_OPT_BIND_ADDRESS 150
 
 /* Values. */
 #define OUZEL_QUEUE_FULL_REFUSE_NEW 0
