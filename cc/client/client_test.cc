@@ -807,9 +807,12 @@ TEST(ClientApiTest, CreateRejectsBadServerUris) {
   EXPECT_NE(c.status().message().find("http"), absl::string_view::npos);
 }
 
-TEST(ClientApiTest, UnimplementedSchemeFailsTheAttemptWithAClearError) {
+TEST(ClientApiTest, TransportThatCannotBeMadeFailsTheAttemptWithItsError) {
   ClientOptions o = OptionsFor(1);
-  o.servers = {"mqtts://127.0.0.1:8883"};
+  o.transport_factory = [](const ServerAddress&, const TransportOptions&,
+                           TransportContext) -> absl::StatusOr<std::unique_ptr<Transport>> {
+    return absl::UnimplementedError("carrier pigeons are not implemented");
+  };
   o.auto_reconnect = false;
   auto client = MakeClient(o);
   EventRecorder events;
@@ -818,6 +821,7 @@ TEST(ClientApiTest, UnimplementedSchemeFailsTheAttemptWithAClearError) {
   LoopRunner runner(client.get(), LoopMode::kCaller);
   ASSERT_TRUE(runner.RunUntil([&] { return events.connect_failures() == 1; }, kTimeout));
   EXPECT_EQ(events.connect_failed()[0].error.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(events.connect_failed()[0].error.message(), "carrier pigeons are not implemented");
 }
 
 TEST(ClientApiTest, PublishWhileDisconnectedIsQueuedAndSentAfterConnack) {
