@@ -79,8 +79,8 @@ absl::Status CheckOptions(const TlsOptions& o) {
     if (o.psk_identity.empty()) return Invalid("psk_key is set but psk_identity is empty");
     if (o.psk_key.empty()) return Invalid("psk_identity is set but psk_key is empty");
     if (o.psk_identity.size() > kMaxPskIdentity) {
-      return Invalid(absl::StrCat("psk_identity is ", o.psk_identity.size(),
-                                  " bytes; at most ", kMaxPskIdentity, " are allowed"));
+      return Invalid(absl::StrCat("psk_identity is ", o.psk_identity.size(), " bytes; at most ",
+                                  kMaxPskIdentity, " are allowed"));
     }
     if (o.psk_identity.find('\0') != std::string::npos) {
       return Invalid("psk_identity contains a NUL byte");
@@ -90,12 +90,14 @@ absl::Status CheckOptions(const TlsOptions& o) {
                                   PSK_MAX_PSK_LEN, " are allowed"));
     }
     if (!o.cert_file.empty() || !o.key_file.empty()) {
-      return Invalid("TLS-PSK (psk_identity) and a client certificate (cert_file/key_file) are "
-                     "mutually exclusive");
+      return Invalid(
+          "TLS-PSK (psk_identity) and a client certificate (cert_file/key_file) are "
+          "mutually exclusive");
     }
     if (o.min_version == TLS1_3_VERSION || o.max_version == TLS1_3_VERSION) {
-      return Invalid("TLS-PSK needs TLS 1.2 (BoringSSL has no external PSK for TLS 1.3): leave "
-                     "min_version/max_version at 0 or at most 0x0303");
+      return Invalid(
+          "TLS-PSK needs TLS 1.2 (BoringSSL has no external PSK for TLS 1.3): leave "
+          "min_version/max_version at 0 or at most 0x0303");
     }
   }
   if (!o.key_file.empty() && o.cert_file.empty()) {
@@ -168,13 +170,12 @@ absl::Status LoadTrust(SSL_CTX* ctx, const TlsOptions& o, std::string* trust) {
   }
   if (!o.ca_path.empty()) {
     if (!IsDirectory(o.ca_path)) {
-      return Invalid(absl::StrCat("ca_path '", o.ca_path, "' is not a readable directory: ",
-                                  std::strerror(errno)));
+      return Invalid(absl::StrCat("ca_path '", o.ca_path,
+                                  "' is not a readable directory: ", std::strerror(errno)));
     }
     ERR_clear_error();
     if (!SSL_CTX_load_verify_locations(ctx, nullptr, o.ca_path.c_str())) {
-      return Invalid(
-          absl::StrCat("cannot use ca_path '", o.ca_path, "': ", TakeSslErrorReason()));
+      return Invalid(absl::StrCat("cannot use ca_path '", o.ca_path, "': ", TakeSslErrorReason()));
     }
     sources.push_back(absl::StrCat("ca_path '", o.ca_path, "'"));
   }
@@ -186,8 +187,8 @@ absl::Status LoadTrust(SSL_CTX* ctx, const TlsOptions& o, std::string* trust) {
     ERR_clear_error();
     if ((file || dir) && !SSL_CTX_load_verify_locations(ctx, file ? kSystemCaFile : nullptr,
                                                         dir ? kSystemCaDir : nullptr)) {
-      return Invalid(absl::StrCat("cannot load the system CAs (", kSystemCaFile, "): ",
-                                  TakeSslErrorReason()));
+      return Invalid(
+          absl::StrCat("cannot load the system CAs (", kSystemCaFile, "): ", TakeSslErrorReason()));
     }
     std::vector<std::string> found;
     if (file) found.emplace_back(kSystemCaFile);
@@ -218,8 +219,8 @@ absl::Status LoadClientIdentity(SSL_CTX* ctx, const TlsOptions& o) {
   ERR_clear_error();
   if (!SSL_CTX_use_PrivateKey(ctx, key.get()) || !SSL_CTX_check_private_key(ctx)) {
     return Invalid(absl::StrCat("the private key in '", key_path,
-                                "' does not belong to the certificate in cert_file '",
-                                o.cert_file, "' (", TakeSslErrorReason(), ")"));
+                                "' does not belong to the certificate in cert_file '", o.cert_file,
+                                "' (", TakeSslErrorReason(), ")"));
   }
   return absl::OkStatus();
 }
@@ -263,8 +264,8 @@ absl::StatusOr<TlsClientContext> NewTlsClientContext(const TlsOptions& options) 
                                 TlsVersionName(max)));
   }
   if (!SSL_CTX_set_min_proto_version(ctx, min) || !SSL_CTX_set_max_proto_version(ctx, max)) {
-    return Invalid(absl::StrCat("TLS versions ", TlsVersionName(min), " to ",
-                                TlsVersionName(max), " are not supported"));
+    return Invalid(absl::StrCat("TLS versions ", TlsVersionName(min), " to ", TlsVersionName(max),
+                                " are not supported"));
   }
 
   const std::string ciphers = !options.cipher_list.empty() ? options.cipher_list
@@ -312,14 +313,13 @@ TlsPeerName PeerNameFor(const ServerAddress& address, const TlsOptions& options)
 std::string SessionKeyFor(const ServerAddress& address, const TlsOptions& o) {
   // '\n' never occurs in these fields in a way that could make two configurations collide
   // ambiguously enough to matter; a collision would at worst offer a session the server rejects.
-  return absl::StrJoin({address.HostPort(), PeerNameFor(address, o).name, o.ca_file, o.ca_path,
-                        std::string(o.use_system_cas ? "sys" : "nosys"), o.cert_file, o.key_file,
-                        std::string(o.verify_peer ? "vp" : "novp"),
-                        std::string(o.verify_hostname ? "vh" : "novh"),
-                        std::string(o.verify_callback ? "cb" : "nocb"), o.psk_identity,
-                        absl::StrCat(o.min_version, "-", o.max_version), o.cipher_list,
-                        absl::StrJoin(o.alpn, ",")},
-                       "\n");
+  return absl::StrJoin(
+      {address.HostPort(), PeerNameFor(address, o).name, o.ca_file, o.ca_path,
+       std::string(o.use_system_cas ? "sys" : "nosys"), o.cert_file, o.key_file,
+       std::string(o.verify_peer ? "vp" : "novp"), std::string(o.verify_hostname ? "vh" : "novh"),
+       std::string(o.verify_callback ? "cb" : "nocb"), o.psk_identity,
+       absl::StrCat(o.min_version, "-", o.max_version), o.cipher_list, absl::StrJoin(o.alpn, ",")},
+      "\n");
 }
 
 }  // namespace tls_internal

@@ -105,15 +105,13 @@ std::string DescribeAlert(int alert, const FailureContext& c) {
       if (!c.has_client_cert) return absl::StrCat("the broker refused the handshake ", named);
       return absl::StrCat("the broker rejected our client certificate ", named);
     case SSL_AD_UNKNOWN_PSK_IDENTITY:
-      return absl::StrCat("the broker does not know PSK identity '", c.psk_identity, "' ",
-                          named);
+      return absl::StrCat("the broker does not know PSK identity '", c.psk_identity, "' ", named);
     case SSL_AD_DECRYPT_ERROR:
     case SSL_AD_BAD_RECORD_MAC:
     case SSL_AD_ILLEGAL_PARAMETER:
       if (c.psk) {
         return absl::StrCat("the broker could not verify the handshake ", named,
-                            ": psk_key is not the key it has for identity '", c.psk_identity,
-                            "'");
+                            ": psk_key is not the key it has for identity '", c.psk_identity, "'");
       }
       return absl::StrCat("the broker aborted the handshake ", named);
     case SSL_AD_PROTOCOL_VERSION:
@@ -153,8 +151,8 @@ std::string IssuerOf(X509* cert) {
 std::string NamesOf(X509* cert) {
   if (cert == nullptr) return "?";
   std::vector<std::string> names;
-  bssl::UniquePtr<GENERAL_NAMES> sans(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  bssl::UniquePtr<GENERAL_NAMES> sans(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
   if (sans != nullptr) {
     for (size_t i = 0; i < sk_GENERAL_NAME_num(sans.get()); ++i) {
       const GENERAL_NAME* n = sk_GENERAL_NAME_value(sans.get(), i);
@@ -176,8 +174,9 @@ std::string DescribeVerifyError(long err, X509* cert, X509* leaf, const TlsPeerN
                                 const std::string& trust) {
   const std::string base = X509_verify_cert_error_string(err);
   const std::string whose =
-      cert == nullptr ? "" : absl::StrCat(cert == leaf ? "the server's certificate " : "certificate ",
-                                          SubjectOf(cert));
+      cert == nullptr ? ""
+                      : absl::StrCat(cert == leaf ? "the server's certificate " : "certificate ",
+                                     SubjectOf(cert));
   switch (err) {
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:

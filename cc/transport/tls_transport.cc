@@ -102,7 +102,7 @@ class TlsTransport final : public LayeredTransport {
   size_t in_end_ = 0;
   absl::Status inner_error_;  // what the inner transport failed with inside a BIO read
 
-  std::string verify_failure_;  // why our verification rejected the peer, for the message
+  std::string verify_failure_;    // why our verification rejected the peer, for the message
   absl::Status callback_status_;  // the verify_callback's rejection, returned as is
   bool handshake_done_ = false;
   bool failed_ = false;
@@ -111,24 +111,24 @@ class TlsTransport final : public LayeredTransport {
 };
 
 const BIO_METHOD TlsTransport::kBioMethod = {
-    BIO_TYPE_SOURCE_SINK,   // type
-    "ouzel transport",      // name
+    BIO_TYPE_SOURCE_SINK,  // type
+    "ouzel transport",     // name
     &TlsTransport::BioWrite,
     &TlsTransport::BioRead,
-    nullptr,                // puts
-    nullptr,                // gets
+    nullptr,  // puts
+    nullptr,  // gets
     &TlsTransport::BioCtrl,
-    nullptr,                // create
-    nullptr,                // destroy
-    nullptr,                // callback_ctrl
+    nullptr,  // create
+    nullptr,  // destroy
+    nullptr,  // callback_ctrl
 };
 
 int TlsTransport::BioWrite(BIO* bio, const char* data, int len) {
   auto* self = static_cast<TlsTransport*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   if (len <= 0) return 0;
-  self->QueueOutput(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data),
-                                        static_cast<size_t>(len)));
+  self->QueueOutput(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(data), static_cast<size_t>(len)));
   return len;
 }
 
@@ -214,8 +214,7 @@ absl::Status TlsTransport::Init() {
       wire += p;
     }
     // Unlike most of BoringSSL, SSL_set_alpn_protos returns 0 on success.
-    if (SSL_set_alpn_protos(ssl, reinterpret_cast<const uint8_t*>(wire.data()), wire.size()) !=
-        0) {
+    if (SSL_set_alpn_protos(ssl, reinterpret_cast<const uint8_t*>(wire.data()), wire.size()) != 0) {
       return absl::ResourceExhaustedError("SSL_set_alpn_protos failed");
     }
   }
@@ -332,15 +331,15 @@ absl::Status TlsTransport::Failure(int ret, absl::string_view during) {
   const std::string where = absl::StrCat("TLS ", during, " with ", address_.HostPort());
   if (code == SSL_ERROR_SYSCALL || (code == SSL_ERROR_SSL && packed == 0)) {
     // The inner transport failed or reached its end without a close_notify.
-    absl::Status inner = inner_error_.ok()
-                             ? absl::UnavailableError("connection closed by peer")
-                             : inner_error_;
+    absl::Status inner =
+        inner_error_.ok() ? absl::UnavailableError("connection closed by peer") : inner_error_;
     if (!handshake_done_) {
       return TransportError(
           TransportLayer::kTls,
           absl::Status(inner.code(),
-                       absl::StrCat(where, " failed: the broker closed the connection during "
-                                           "the handshake (",
+                       absl::StrCat(where,
+                                    " failed: the broker closed the connection during "
+                                    "the handshake (",
                                     inner.message(), "); is this port a TLS listener?")));
     }
     return inner;
@@ -349,21 +348,21 @@ absl::Status TlsTransport::Failure(int ret, absl::string_view during) {
     return absl::UnavailableError("connection closed by peer (TLS close_notify)");
   }
   if (!callback_status_.ok()) {
-    return TransportError(TransportLayer::kTls,
-                          absl::Status(callback_status_.code(),
-                                       absl::StrCat(where, " failed: verify_callback rejected "
+    return TransportError(
+        TransportLayer::kTls,
+        absl::Status(callback_status_.code(), absl::StrCat(where,
+                                                           " failed: verify_callback rejected "
                                                            "the certificate: ",
-                                                    callback_status_.message())));
+                                                           callback_status_.message())));
   }
   if (ERR_GET_LIB(packed) == ERR_LIB_SSL &&
       ERR_GET_REASON(packed) == SSL_R_CERTIFICATE_VERIFY_FAILED) {
     std::string why = verify_failure_.empty()
                           ? X509_verify_cert_error_string(SSL_get_verify_result(ssl_.get()))
                           : verify_failure_;
-    return TransportError(
-        TransportLayer::kTls,
-        absl::UnavailableError(absl::StrCat(where, " failed: certificate verification failed: ",
-                                            why)));
+    return TransportError(TransportLayer::kTls,
+                          absl::UnavailableError(absl::StrCat(
+                              where, " failed: certificate verification failed: ", why)));
   }
   return TransportError(
       TransportLayer::kTls,
@@ -465,12 +464,11 @@ std::string TlsTransport::Describe() const {
   unsigned alpn_len = 0;
   SSL_get0_alpn_selected(ssl_.get(), &alpn, &alpn_len);
   return absl::StrCat(
-      "tls (", SSL_get_version(ssl_.get()), " ",
-      cipher ? SSL_CIPHER_standard_name(cipher) : "?",
+      "tls (", SSL_get_version(ssl_.get()), " ", cipher ? SSL_CIPHER_standard_name(cipher) : "?",
       SSL_session_reused(ssl_.get()) ? ", resumed" : "",
-      alpn_len > 0
-          ? absl::StrCat(", alpn ", absl::string_view(reinterpret_cast<const char*>(alpn), alpn_len))
-          : "",
+      alpn_len > 0 ? absl::StrCat(", alpn ",
+                                  absl::string_view(reinterpret_cast<const char*>(alpn), alpn_len))
+                   : "",
       ") over ", inner_text);
 }
 
@@ -481,8 +479,8 @@ absl::StatusOr<std::unique_ptr<Transport>> CreateTlsTransport(std::unique_ptr<Tr
                                                               const TransportOptions& options,
                                                               const TransportContext& context) {
   OUZEL_ASSIGN_OR_RETURN(TlsClientContext tls, tls_internal::NewTlsClientContext(options.tls));
-  auto t = std::make_unique<TlsTransport>(std::move(inner), address, options, context,
-                                          std::move(tls));
+  auto t =
+      std::make_unique<TlsTransport>(std::move(inner), address, options, context, std::move(tls));
   OUZEL_RETURN_IF_ERROR(t->Init());
   return std::unique_ptr<Transport>(std::move(t));
 }

@@ -44,10 +44,10 @@ std::string Unhex(absl::string_view hex) {
 
 // Listener indexes in the broker below.
 enum Listener : size_t {
-  kGood = 0,            // server.crt for localhost / 127.0.0.1 / ::1
-  kExpired = 1,         // expired-server.crt
-  kWrongHost = 2,       // wrong-host-server.crt (DNS:wrong-host.invalid only)
-  kRequireCert = 3,     // server.crt, require_certificate true
+  kGood = 0,         // server.crt for localhost / 127.0.0.1 / ::1
+  kExpired = 1,      // expired-server.crt
+  kWrongHost = 2,    // wrong-host-server.crt (DNS:wrong-host.invalid only)
+  kRequireCert = 3,  // server.crt, require_certificate true
 };
 
 class TlsTransportTest : public ::testing::Test {
@@ -108,7 +108,8 @@ bool WaitReady(Transport& t, bool want_write, absl::Time deadline) {
   pollfd p{t.fd(), 0, 0};
   if (WantsRead(t.interest())) p.events |= POLLIN;
   if (want_write || WantsWrite(t.interest())) p.events |= POLLOUT;
-  int ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+  int ms =
+      static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
   return poll(&p, 1, std::min(ms, 200)) >= 0 && absl::Now() < deadline;
 }
 
@@ -119,10 +120,10 @@ struct Opened {
 
 // Creates and connects a transport the way the client's loop does (poll on fd() for interest(),
 // ContinueConnect on readiness or at NextTimeout).
-Opened Open(const std::string& uri, const TransportOptions& options,
-            std::shared_ptr<TlsSessionCache> sessions = nullptr,
-            std::function<std::unique_ptr<Transport>(std::unique_ptr<Transport>)> wrap_inner =
-                nullptr) {
+Opened Open(
+    const std::string& uri, const TransportOptions& options,
+    std::shared_ptr<TlsSessionCache> sessions = nullptr,
+    std::function<std::unique_ptr<Transport>(std::unique_ptr<Transport>)> wrap_inner = nullptr) {
   Opened out;
   absl::StatusOr<ServerAddress> address = ServerAddress::Parse(uri);
   if (!address.ok()) {
@@ -185,17 +186,17 @@ absl::StatusOr<std::string> Exchange(Transport& t, const std::string& bytes, siz
     if (sent == bytes.size() && got.size() >= expect && !WantsWrite(t.interest())) return got;
     if (*r == 0) WaitReady(t, sent < bytes.size(), deadline);
   }
-  return absl::DeadlineExceededError(absl::StrCat("sent ", sent, "/", bytes.size(), ", got ",
-                                                  got.size(), "/", expect, " bytes"));
+  return absl::DeadlineExceededError(
+      absl::StrCat("sent ", sent, "/", bytes.size(), ", got ", got.size(), "/", expect, " bytes"));
 }
 
 // An MQTT 3.1.1 CONNECT (clean session, keep alive 60) and the CONNACK that accepts it.
 std::string Connect(absl::string_view client_id) {
   std::string v = std::string("\x00\x04MQTT\x04\x02\x00\x3c", 10);
-  std::string p = std::string(1, '\0') + static_cast<char>(client_id.size()) +
-                  std::string(client_id);
-  return absl::StrCat(std::string(1, '\x10'), std::string(1, static_cast<char>(v.size() + p.size())),
-                      v, p);
+  std::string p =
+      std::string(1, '\0') + static_cast<char>(client_id.size()) + std::string(client_id);
+  return absl::StrCat(std::string(1, '\x10'),
+                      std::string(1, static_cast<char>(v.size() + p.size())), v, p);
 }
 const std::string kConnackAccepted("\x20\x02\x00\x00", 4);
 
@@ -237,8 +238,7 @@ TEST_F(TlsTransportTest, CaPathDirectoryIsATrustAnchorSource) {
   ASSERT_TRUE(fixtures::WriteFile(dir + "/ca.pem", *ca).ok());
   absl::StatusOr<std::string> openssl = fixtures::FindExecutable("openssl");
   ASSERT_TRUE(openssl.ok()) << openssl.status();
-  absl::StatusOr<fixtures::CommandResult> rehash =
-      fixtures::RunCommand({*openssl, "rehash", dir});
+  absl::StatusOr<fixtures::CommandResult> rehash = fixtures::RunCommand({*openssl, "rehash", dir});
   ASSERT_TRUE(rehash.ok() && rehash->exit_code == 0) << rehash.status();
   TransportOptions o;
   o.tls.ca_path = dir;
@@ -291,8 +291,7 @@ TEST_F(TlsTransportTest, SystemCasAreTheDefaultAndDoNotTrustATestCa) {
 
 TEST_F(TlsTransportTest, WrongHostNameFailsNamingBothNames) {
   Opened c = Open(Uri(kWrongHost), Trusting());
-  ExpectTlsFailure(c.status,
-                   {"host name mismatch", "DNS:wrong-host.invalid", "not localhost"});
+  ExpectTlsFailure(c.status, {"host name mismatch", "DNS:wrong-host.invalid", "not localhost"});
 }
 
 TEST_F(TlsTransportTest, IpLiteralNotInTheCertificateFailsAsIpMismatch) {
@@ -339,8 +338,7 @@ TEST_F(TlsTransportTest, VerifyCallbackSeesTheVerdictAndCanOverruleIt) {
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].host, "localhost");
   EXPECT_FALSE(seen[0].preverified);
-  EXPECT_NE(seen[0].error.find("unknown CA"), std::string::npos)
-      << seen[0].error;
+  EXPECT_NE(seen[0].error.find("unknown CA"), std::string::npos) << seen[0].error;
   ASSERT_GE(seen[0].chain_der.size(), 1u);
   // The leaf is the server certificate (DER starts with a SEQUENCE).
   EXPECT_EQ(static_cast<uint8_t>(seen[0].chain_der[0][0]), 0x30);
@@ -452,8 +450,8 @@ absl::Status CreateOnly(const TransportOptions& o) {
 
 void ExpectInvalid(const absl::Status& s, const std::string& fragment) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
-  EXPECT_NE(s.message().find(fragment), absl::string_view::npos) << "'" << fragment << "' not in "
-                                                                 << s;
+  EXPECT_NE(s.message().find(fragment), absl::string_view::npos)
+      << "'" << fragment << "' not in " << s;
 }
 
 TEST_F(TlsTransportTest, BadFilesAndValuesAreInvalidArgumentEachWithItsReason) {
@@ -462,8 +460,8 @@ TEST_F(TlsTransportTest, BadFilesAndValuesAreInvalidArgumentEachWithItsReason) {
   TransportOptions o;
 
   o.tls.ca_file = certs_->dir + "/missing.pem";
-  ExpectInvalid(CreateOnly(o), "cannot read ca_file '" + o.tls.ca_file +
-                                   "': No such file or directory");
+  ExpectInvalid(CreateOnly(o),
+                "cannot read ca_file '" + o.tls.ca_file + "': No such file or directory");
   o.tls.ca_file = garbage;
   ExpectInvalid(CreateOnly(o), "ca_file '" + garbage + "' holds no PEM certificate");
   o.tls.ca_file = certs_->dir;
