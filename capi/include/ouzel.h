@@ -15,6 +15,7 @@
 #include "ouzel/loop.h"
 #include "ouzel/message.h"
 #include "ouzel/options.h"
+#include "ouzel/persistence.h"
 #include "ouzel/properties.h"
 #include "ouzel/version.h"
 

@@ -87,6 +87,10 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_client_next_timeout_ms,
       ouzel_client_set_options,
       ouzel_client_set_on_pre_connect,
+      ouzel_options_set_store,
+      ouzel_store_loader_add,
+      ouzel_persistence_report_init,
+      ouzel_client_persistence_report,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

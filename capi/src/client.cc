@@ -135,10 +135,19 @@ OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts)
   return Guarded([&] {
     if (out == nullptr) return Fail(OUZEL_EINVAL, "out must not be NULL");
     ouzel::ClientOptions options = opts != nullptr ? opts->options : ouzel::ClientOptions();
+    std::shared_ptr<ouzel::capi::StoreFront> store;
+    ouzel::capi::RecoverySummary recovery;
+    if (opts != nullptr) {
+      int rc = ouzel::capi::BuildStore(opts->persistence, options, &store, &recovery);
+      if (rc != OUZEL_OK) return rc;
+    }
+    options.shared_store = store;
     absl::StatusOr<std::unique_ptr<ouzel::Client>> c = ouzel::Client::Create(std::move(options));
     if (!c.ok()) return FromStatus(c.status());
     auto* handle = new ouzel_client();
     handle->client = *std::move(c);
+    handle->store = std::move(store);
+    handle->recovery = std::move(recovery);
     *out = handle;
     return OUZEL_OK;
   });
@@ -220,6 +229,9 @@ OUZEL_EXTERN int ouzel_client_publish(ouzel_client* client, const char* topic, s
     if (!token.ok()) return FromStatus(token.status());
     if (out_token != nullptr) *out_token = *token;
     if (out_mid != nullptr) *out_mid = mid;
+    // OUZEL_OK for a QoS 1/2 message promises that it is durably queued (ouzel/persistence.h), and
+    // stores may batch their records until Flush: flush now rather than at the loop's next write.
+    if (qos > 0 && client->store != nullptr) return FromStatus(client->store->Flush());
     return OUZEL_OK;
   });
 }

@@ -47,6 +47,8 @@ OUZEL_EXTERN const char* ouzel_strerror(int code) {
       return "unknown struct or interface version";
     case OUZEL_EINTERNAL:
       return "internal error";
+    case OUZEL_ESTORE:
+      return "session store error";
     default:
       return "unknown error";
   }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <utility>
 
+#include "capi/src/store_setup.h"
 #include "cc/client/client.h"
 #include "cc/client/client_options.h"
 #include "cc/codec/properties.h"
@@ -49,10 +50,15 @@ struct ouzel_message {
 
 struct ouzel_options {
   ouzel::ClientOptions options;
+  ouzel::capi::PersistenceSettings persistence;  // turned into options.shared_store by client_new
 };
 
 struct ouzel_client {
   std::unique_ptr<ouzel::Client> client;
+  // The client's store, or null. The client's internals hold it too (ClientOptions::shared_store)
+  // and keep it as long as they need it; this reference serves the flush after a publish.
+  std::shared_ptr<ouzel::capi::StoreFront> store;
+  ouzel::capi::RecoverySummary recovery;
 };
 
 #endif  // OUZEL_CAPI_SRC_HANDLES_H_

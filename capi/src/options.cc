@@ -138,6 +138,9 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         o.transport.bind_port = static_cast<uint16_t>(value);
         return OUZEL_OK;
       default:
+        if (option >= 60 && option <= 79) {  // persistence (ouzel/persistence.h)
+          return ouzel::capi::SetPersistenceInt(&opts->persistence, option, value);
+        }
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
     }
   });
@@ -190,6 +193,9 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
         o.transport.bind_address = std::string(v);
         return OUZEL_OK;
       default:
+        if (option >= 140 && option <= 149) {  // persistence (ouzel/persistence.h)
+          return ouzel::capi::SetPersistenceString(&opts->persistence, option, v);
+        }
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
     }
   });

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "capi/src/store_status.h"
 #include "cc/base/busy_status.h"
 #include "cc/codec/codec_error.h"
 #include "cc/transport/transport_error.h"
@@ -15,6 +16,8 @@ namespace {
 thread_local std::string last_error;
 
 int CodeFor(const absl::Status& status) {
+  // A session store's failure: the store decided what the application sees (store_status.h).
+  if (std::optional<int> code = StoreErrorCode(status); code.has_value()) return *code;
   // Statuses from decoding the server's bytes carry a disconnect reason: the server broke the
   // protocol, whatever generic code they use.
   if (DisconnectReasonOf(status).has_value()) return OUZEL_EPROTOCOL;

@@ -65,6 +65,11 @@ struct ClientOptions {
   // Durable session state (may be null: nothing survives the process). Not owned; must outlive
   // the client.
   SessionStore* store = nullptr;
+  // Or a store the client shares, used when `store` is null. The client keeps it until its
+  // internals are gone, which is after ~Client returns when the Client is destroyed from inside
+  // its own callback (its loop thread finishes first); a raw `store` would have to be kept that
+  // long by the caller, who cannot know when. The C ABI hands its stores over this way.
+  std::shared_ptr<SessionStore> shared_store;
   // Time source (may be null: the monotonic clock). Not owned.
   const Clock* clock = nullptr;
 

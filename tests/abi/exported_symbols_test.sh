@@ -20,6 +20,7 @@ fi
 # Every function declared in the public headers is exported, and the dlopen table lists each one.
 include_dir="$(dirname "$(find . -path '*capi/include/ouzel.h' | head -n 1)")"
 declared="$(grep -h -o 'OUZEL_EXTERN[^(]*\bouzel_[a-z0-9_]*' "$include_dir"/ouzel/*.h \
+  "$include_dir"/ouzel/sys/*.h \
   | grep -o 'ouzel_[a-z0-9_]*$' | sort)"
 if ! diff -u <(echo "$declared") "$expected"; then
   echo "declared functions (-) differ from the exported list (+)" >&2

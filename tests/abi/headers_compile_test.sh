@@ -5,7 +5,7 @@
 set -euo pipefail
 include_dir="$(dirname "$(find . -path '*capi/include/ouzel.h' | head -n 1)")"
 count=0
-for header in "$include_dir"/ouzel.h "$include_dir"/ouzel/*.h; do
+for header in "$include_dir"/ouzel.h "$include_dir"/ouzel/*.h "$include_dir"/ouzel/sys/*.h; do
   rel="${header#"$include_dir"/}"
   printf '#include "%s"\n' "$rel" > tu.c
   cc -std=c99 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$include_dir" tu.c

@@ -11,7 +11,7 @@ namespace {
 std::string Str(const char* p, size_t n) { return std::string(p, n); }
 
 TEST(CapiErrors, StrerrorCoversEveryCodeAndUnknown) {
-  for (int code = 0; code >= OUZEL_EINTERNAL; --code) {
+  for (int code = 0; code >= OUZEL_ESTORE; --code) {
     EXPECT_STRNE(ouzel_strerror(code), "unknown error") << code;
   }
   EXPECT_STREQ(ouzel_strerror(-1000), "unknown error");

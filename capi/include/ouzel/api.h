@@ -17,7 +17,9 @@
 #include "ouzel/loop.h"
 #include "ouzel/message.h"
 #include "ouzel/options.h"
+#include "ouzel/persistence.h"
 #include "ouzel/properties.h"
+#include "ouzel/sys/store.h"
 #include "ouzel/version.h"
 
 OUZEL_BEGIN_DECLS
@@ -135,6 +137,11 @@ typedef struct ouzel_api {
   int (*client_set_options)(ouzel_client* client, const ouzel_options* opts, uint32_t flags);
   int (*client_set_on_pre_connect)(ouzel_client* client, ouzel_on_pre_connect_fn cb,
                                    void* user_data, ouzel_release_fn release);
+  int (*options_set_store)(ouzel_options* opts, const ouzel_store_vtable* vtable, void* user_data);
+  int (*store_loader_add)(ouzel_store_loader* loader, const char* key, size_t key_len,
+                          const void* value, size_t value_len);
+  int (*persistence_report_init)(ouzel_persistence_report* report, uint32_t version);
+  int (*client_persistence_report)(const ouzel_client* client, ouzel_persistence_report* report);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

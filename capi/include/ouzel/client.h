@@ -35,8 +35,11 @@ typedef void (*ouzel_release_fn)(void* user_data);
 
 /* --- Lifecycle ----------------------------------------------------------------------------- */
 
-/* Creates a client configured by a copy of `opts` (NULL: defaults). Does not connect.
- * OUZEL_EINVAL (inconsistent options; see ouzel_last_error_message), OUZEL_ENOMEM. Thread-safe. */
+/* Creates a client configured by a copy of `opts` (NULL: defaults). Does not connect. With a
+ * session store (ouzel/persistence.h, ouzel/sys/store.h) it opens and reads the store first and
+ * resumes the stored session. OUZEL_EINVAL (inconsistent options; see ouzel_last_error_message),
+ * OUZEL_ENOMEM, OUZEL_EBUSY (the store is in use by another process or client), OUZEL_ESTORE (the
+ * store cannot be opened or read). Thread-safe. */
 OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts);
 
 /* Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
@@ -57,7 +60,8 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
  * decides, as for any reconnection. What the session is built on cannot change:
  * OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
  * and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
- * keeps its creation value. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
+ * and the session store (OUZEL_OPT_PERSISTENCE_*, ouzel_options_set_store) keep their creation
+ * values. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
  * flags; nothing changes then). Thread-safe. */
 #define OUZEL_SET_OPTIONS_FIRST_CONNECTION 1u
 OUZEL_EXTERN int ouzel_client_set_options(ouzel_client* client, const ouzel_options* opts,
@@ -126,7 +130,11 @@ OUZEL_EXTERN int ouzel_delivery_status_init(ouzel_delivery_status* status, uint3
  * OUZEL_EINVAL (topic, QoS, properties), OUZEL_ETOOLARGE (over the server's Maximum Packet Size),
  * OUZEL_EQUEUEFULL, OUZEL_ENOTCONN (QoS 0 while offline without OUZEL_OPT_QUEUE_QOS0_OFFLINE),
  * OUZEL_ENOTSUP (QoS or retain above what the server allows). On failure nothing is queued.
- * Thread-safe. */
+ * With a session store (ouzel/persistence.h, ouzel/sys/store.h), OUZEL_OK for QoS 1/2 also means
+ * the message is durably queued; OUZEL_EQUEUEFULL then also means the store is full, and
+ * OUZEL_ESTORE that the store failed: nothing is queued, except when the failure was in making
+ * the already accepted message durable (*out_token and *out_mid are then set; the message stays
+ * queued in memory but is not known to be stored). Thread-safe. */
 OUZEL_EXTERN int ouzel_client_publish(ouzel_client* client, const char* topic, size_t topic_len,
                                       const void* payload, size_t payload_len, int32_t qos,
                                       int32_t retain, const ouzel_properties* props,

@@ -31,6 +31,10 @@ OUZEL_BEGIN_DECLS
 #define OUZEL_ENOTFOUND (-15)   /* no such message, subscription or packet id */
 #define OUZEL_EVERSION (-16)    /* a struct or vtable version this library does not know */
 #define OUZEL_EINTERNAL (-17)   /* a bug in Ouzel; the message says where */
+/* OUZEL_ESTORE: the session store failed (an I/O error or a damaged file of the persistence
+ * directory, or an error from an application store, ouzel/sys/store.h). A store held by another
+ * process or client is OUZEL_EBUSY instead. */
+#define OUZEL_ESTORE (-18)
 
 /* A static, human-readable description of `code` ("invalid argument", ...). Thread-safe.
  * Never returns NULL; unknown codes give "unknown error". */
