@@ -40,7 +40,7 @@ struct ClientOptions {
   std::vector<std::string> servers;
 
   TransportOptions transport;
-  // How transports are made; empty means CreateTransport (TCP and Unix sockets today).
+  // How transports are made; empty means CreateTransport (TCP, Unix sockets, TLS).
   TransportFactory transport_factory;
   // Name resolution; null means the system resolver (transport/resolver.h).
   std::shared_ptr<Resolver> resolver;
