@@ -168,6 +168,10 @@ class Core : public std::enable_shared_from_this<Core> {
   void Teardown();
   size_t ReadAvailable(absl::Time now);
   size_t FlushOutput(absl::Time now);
+  // SessionStore::Flush: the records of everything the session produced so far reach the store
+  // before the bytes they protect are written. False when it failed (the link, if up, is dropped
+  // with the error and nothing is written).
+  bool FlushStore(absl::Time now);
   void MaybeClose(absl::Time now);
   void Dispatch();
   void Invoke(const ClientCallbacks& callbacks, ClientEvent& event);
@@ -190,6 +194,8 @@ class Core : public std::enable_shared_from_this<Core> {
   const std::shared_ptr<Waker> waker_;
   // TLS sessions resumed across this client's reconnects (transport/tls_transport.h).
   const std::shared_ptr<TlsSessionCache> tls_sessions_;
+  // options_.store or options_.shared_store (may be null).
+  SessionStore* const store_;
 
   // --- Shared state, guarded by mu_
   // ---------------------------------------------------------------
@@ -273,6 +279,8 @@ class Core : public std::enable_shared_from_this<Core> {
   // The driver became idle, or a blocking Connect's answer was published, in the first half of
   // an iteration: return without waiting, so the caller sees it.
   bool skip_poll_ = false;
+  // The last store failure reported, so a failed store is logged once, not every iteration.
+  absl::Status store_error_;
 };
 
 // ----------------------------------------------------------------------------------------------
@@ -285,7 +293,8 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       waker_(std::move(waker)),
       tls_sessions_(options_.transport.tls.session_resumption ? std::make_shared<TlsSessionCache>()
                                                               : nullptr),
-      session_(options_.session, options_.store),
+      store_(options_.store != nullptr ? options_.store : options_.shared_store.get()),
+      session_(options_.session, store_),
       callbacks_(std::make_shared<ClientCallbacks>()),
       servers_(std::move(servers)),
       auto_reconnect_(options_.auto_reconnect),
@@ -1225,6 +1234,12 @@ void Core::CloseTransport() {
 void Core::Teardown() {
   if (tearing_down_) return;
   tearing_down_ = true;
+  // What the session recorded since the last iteration (e.g. a Publish just before the client is
+  // destroyed) reaches the store, which may outlive this client.
+  if (store_ != nullptr) {
+    absl::Status s = store_->Flush();
+    if (!s.ok()) Log(LogLevel::kError, "session store: ", s.ToString());
+  }
   CloseTransport();
   link_ = Link::kNone;
   pending_events_.clear();
@@ -1259,7 +1274,24 @@ size_t Core::ReadAvailable(absl::Time now) {
   return total;
 }
 
+bool Core::FlushStore(absl::Time now) {
+  if (store_ == nullptr) return true;
+  absl::Status s = store_->Flush();
+  if (s.ok()) {
+    store_error_ = absl::OkStatus();
+    return true;
+  }
+  s = absl::Status(s.code(), absl::StrCat("session store: ", s.message()));
+  if (s != store_error_) Log(LogLevel::kError, s.ToString());
+  store_error_ = s;
+  // Sending what the store could not record would break what it promises after a restart.
+  DropLink(now, s, /*schedule=*/true);
+  return false;
+}
+
 size_t Core::FlushOutput(absl::Time now) {
+  // Also while offline: the offline queue's records reach the store within one iteration.
+  if (!FlushStore(now)) return 0;
   if (link_ != Link::kUp || !transport_) return 0;
   if (WantsWrite(transport_->interest())) {
     absl::Status flushed = transport_->Flush();
@@ -1270,7 +1302,8 @@ size_t Core::FlushOutput(absl::Time now) {
   }
   // Take everything the session has (from every thread's calls since the last flush) and write
   // it in as few system calls as the socket allows.
-  auto take_more = [&]() {
+  // Returns whether new bytes were taken: their store records must then be flushed first.
+  auto take_more = [&]() -> bool {
     absl::Span<const uint8_t> pending = session_.PendingOutput();
     if (pending.size() < copied_) {
       // The session dropped output we had copied; it never does while a link is up.
@@ -1285,12 +1318,17 @@ size_t Core::FlushOutput(absl::Time now) {
       }
       write_buf_.Append(pending.subspan(copied_));
       copied_ = pending.size();
+      return true;
     }
+    return false;
   };
+  bool taken;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    take_more();
+    taken = take_more();
   }
+  // Another thread's Publish may have stored records since the flush above.
+  if (taken && !FlushStore(now)) return 0;
   size_t total = 0;
   while (write_off_ < write_buf_.size() && link_ == Link::kUp) {
     absl::StatusOr<size_t> r = transport_->Write(
@@ -1303,11 +1341,14 @@ size_t Core::FlushOutput(absl::Time now) {
     if (n == 0) break;
     write_off_ += n;
     total += n;
-    std::lock_guard<std::mutex> lock(mu_);
-    copied_ -= n;
-    session_.OnOutputWritten(n, now);
-    TakeSessionEventsLocked(now);
-    take_more();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      copied_ -= n;
+      session_.OnOutputWritten(n, now);
+      TakeSessionEventsLocked(now);
+      taken = take_more();
+    }
+    if (taken && !FlushStore(now)) break;
   }
   if (write_off_ == write_buf_.size()) {
     write_buf_.Clear();

@@ -62,8 +62,11 @@ struct ClientOptions {
   bool follow_server_reference = false;
   int max_redirects = 5;
 
-  // Durable session state (may be null: nothing survives the process). Not owned; must outlive
-  // the client.
+  // Durable session state (may be null: nothing survives the process), e.g. a FileStore or a
+  // MemoryStore (cc/persistence). Not owned; must outlive the client. The client calls the
+  // store's Flush before it writes the bytes the store's records protect, and at destruction; a
+  // Flush failure closes the connection with that error (and is logged), since sending what
+  // could not be recorded would break what the store promises.
   SessionStore* store = nullptr;
   // Or a store the client shares, used when `store` is null. The client keeps it until its
   // internals are gone, which is after ~Client returns when the Client is destroyed from inside

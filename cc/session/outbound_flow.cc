@@ -101,10 +101,13 @@ absl::StatusOr<MessageToken> OutboundFlow::Accept(OutgoingMessage message, absl:
   message.sent_this_connection = false;
   message.stage =
       send_now && qos > 0 ? OutgoingMessage::Stage::kPublishSent : OutgoingMessage::Stage::kQueued;
-  if (qos > 0) {
+  // A QoS 0 message that waits in the queue with keep_qos0_offline would survive a disconnection,
+  // so it is stored too: the offline queue then survives a restart as well.
+  message.stored = qos == 0 && !send_now && limits_.keep_qos0_offline;
+  if (qos > 0 || message.stored) {
     absl::Status stored = sink_->PersistOutgoing(message);
     if (!stored.ok()) {
-      ids_->Release(id);
+      if (id != 0) ids_->Release(id);
       return stored;
     }
   }
@@ -181,6 +184,8 @@ void OutboundFlow::Finish(List& list, List::iterator it, DeliveryState state, Dr
   }
   if (id != 0) {
     ids_->Release(id);
+    sink_->ForgetOutgoing(token);
+  } else if (m.stored) {
     sink_->ForgetOutgoing(token);
   }
   by_token_.erase(token);
@@ -312,6 +317,8 @@ void OutboundFlow::SendQueued(absl::Time now) {
       }
       queued_bytes_ -= m.queued_bytes();
       qos0_unwritten_.push_back({r.end_offset, m.token, m.qos0_number});
+      // Handed to the output: from here on it is at most once, not a queued message to restore.
+      if (m.stored) sink_->ForgetOutgoing(m.token);
       by_token_.erase(m.token);
       queue_.erase(it);
       continue;
@@ -456,7 +463,9 @@ void OutboundFlow::StartRestoredClocks(absl::Time now) {
 size_t OutboundFlow::Restore(std::vector<StoredOutgoing> stored, uint64_t next_token) {
   size_t repaired = 0;
   for (StoredOutgoing& s : stored) {
-    if (s.publish.qos == 0 || s.publish.qos > 2 || s.token == 0 || by_token_.contains(s.token)) {
+    const bool qos0 = s.publish.qos == 0;
+    if ((qos0 && s.stage != OutgoingMessage::Stage::kQueued) || s.publish.qos > 2 || s.token == 0 ||
+        by_token_.contains(s.token)) {
       ++repaired;  // not something we store: skipped
       continue;
     }
@@ -464,7 +473,10 @@ size_t OutboundFlow::Restore(std::vector<StoredOutgoing> stored, uint64_t next_t
     m.token = s.token;
     m.publish = std::move(s.publish);
     m.stage = s.stage;
-    if (m.publish.packet_id == 0 || !ids_->MarkInUse(m.publish.packet_id).ok()) {
+    m.stored = qos0;
+    if (qos0) {
+      m.publish.packet_id = 0;
+    } else if (m.publish.packet_id == 0 || !ids_->MarkInUse(m.publish.packet_id).ok()) {
       absl::StatusOr<uint16_t> id = ids_->Allocate();
       if (!id.ok()) {
         ++repaired;

@@ -64,6 +64,8 @@ struct OutgoingMessage {
   bool expiry_clock_pending = false;
   // Inflight only: sent (or resent) on the current connection.
   bool sent_this_connection = false;
+  // QoS 0 only: held by the store (queued with keep_qos0_offline), so it is removed when it ends.
+  bool stored = false;
   // Awaiting PUBREC or PUBACK (QoS 1/2 once sent).
   bool awaiting_puback() const { return stage == Stage::kPublishSent && publish.qos == 1; }
   bool awaiting_pubrec() const { return stage == Stage::kPublishSent && publish.qos == 2; }
@@ -89,8 +91,9 @@ class OutboundSink {
   virtual void WritePubrel(uint16_t packet_id, uint8_t reason_code) = 0;
   // A message ended (PublishDoneEvent).
   virtual void Done(MessageToken token, const MessageStatus& status, Properties properties) = 0;
-  // SessionStore::PutOutgoing (QoS 1/2 only; `m.stage` says which) and RemoveOutgoing. The sink
-  // may move m.publish out and back to avoid a copy.
+  // SessionStore::PutOutgoing (QoS 1/2, and QoS 0 queued with keep_qos0_offline, so the offline
+  // queue survives a restart; `m.stage` says which) and RemoveOutgoing. The sink may move
+  // m.publish out and back to avoid a copy.
   virtual absl::Status PersistOutgoing(OutgoingMessage& m) = 0;
   virtual void ForgetOutgoing(MessageToken token) = 0;
 };
@@ -110,7 +113,8 @@ class OutboundFlow {
   OutboundFlow(Limits limits, PacketIdAllocator* ids, OutboundSink* sink);
 
   // Takes a validated message: gives it a token (and a packet id for QoS 1/2, or a number for QoS 0
-  // when numbering), stores it (QoS 1/2), then sends or queues it. ResourceExhausted when the
+  // when numbering), stores it (QoS 1/2; QoS 0 when it is queued and keep_qos0_offline), then
+  // sends or queues it. ResourceExhausted when the
   // queue is full (per policy) or every packet id is in use; a store failure is returned as is.
   // On failure nothing changed.
   absl::StatusOr<MessageToken> Accept(OutgoingMessage message, absl::Time now);

@@ -973,7 +973,7 @@ void Session::Done(MessageToken token, const MessageStatus& status, Properties p
 }
 
 absl::Status Session::PersistOutgoing(OutgoingMessage& m) {
-  if (store_ == nullptr || m.publish.qos == 0) return absl::OkStatus();
+  if (store_ == nullptr) return absl::OkStatus();
   // Moved into the record and back: the store sees the message without a copy of the payload.
   StoredOutgoing record;
   record.token = m.token;
