@@ -30,7 +30,7 @@ absl::StatusOr<bool> LayeredTransport::ContinueConnect(absl::Time now) {
       absl::StatusOr<bool> ready = inner_->ContinueConnect(now);
       if (!ready.ok()) {
         Close();
-        return ready.status();
+        return InnerConnectFailed(ready.status());
       }
       if (!*ready) return false;
       stage_ = Stage::kHandshake;

@@ -44,6 +44,9 @@ class LayeredTransport : public Transport {
   virtual absl::StatusOr<bool> HandshakeStep(absl::Time now) = 0;
   // What this layer waits for during its handshake besides pending output (usually read).
   virtual IoInterest HandshakeInterest() const { return IoInterest::kRead; }
+  // What the inner transport's connect failure means for this layer (a proxy layer says that
+  // the proxy, not the broker, could not be reached). The default returns it unchanged.
+  virtual absl::Status InnerConnectFailed(absl::Status status) { return status; }
 
   // Appends bytes for the inner transport; FlushOutput writes what it will take now.
   void QueueOutput(absl::Span<const uint8_t> bytes);

@@ -29,8 +29,8 @@ absl::StatusOr<std::unique_ptr<Transport>> CreateTransport(const ServerAddress& 
   std::unique_ptr<Transport> stream(new SocketTransport(first_hop, options, context));
 
   if (proxied) {
-    OUZEL_ASSIGN_OR_RETURN(stream,
-                           CreateProxyTransport(std::move(stream), address, proxy, options));
+    OUZEL_ASSIGN_OR_RETURN(
+        stream, CreateProxyTransport(std::move(stream), address, proxy, options, context));
   }
   if (IsTlsScheme(address.scheme)) {
     OUZEL_ASSIGN_OR_RETURN(stream,
