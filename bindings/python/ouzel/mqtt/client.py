@@ -1,0 +1,2246 @@
+"""The paho-mqtt 2.1 ``Client`` on Ouzel's engine: ``import ouzel.mqtt.client as mqtt`` where a
+program had ``import paho.mqtt.client as mqtt``.
+
+Everything paho-mqtt 2.1 documents behaves the same here (arguments, return codes, exceptions,
+callback arguments for CallbackAPIVersion.VERSION1 and VERSION2, the bytes on the wire), except
+for the deliberate differences listed in docs/python-compatibility.md: mostly places where paho
+loses or duplicates messages (its "Known limitations") and where it sends packets the MQTT
+specification forbids.
+
+How it maps onto the engine (capi/, cc/client):
+
+- One ``ouzel_client`` per Client, for the Client's whole life, so the session (inflight QoS 1/2
+  messages, QoS 2 packet ids awaiting PUBREL) survives reconnections and ``connect()`` calls.
+  Settings made between connections (``username_pw_set``, ``will_set``, ``connect(host, ...)``)
+  reach it through ``ouzel_client_set_options``.
+- ``loop_forever`` runs ``ouzel_client_loop_forever`` (automatic reconnection on while it runs,
+  as paho reconnects only there); ``loop_start`` runs ``loop_forever`` on a Python thread named
+  like paho's; ``loop`` is ``ouzel_client_loop`` with reconnection off; the external-loop calls map
+  one to one.
+- The engine acknowledges incoming QoS 1/2 messages only when told (``OUZEL_OPT_MANUAL_ACK``): this
+  module tells it after the message callbacks return, as paho does, unless the application asked
+  for manual acknowledgement itself.
+- Callbacks run on the thread driving the engine. An exception raised by one is logged and, unless
+  ``suppress_exceptions`` is set, raised again out of the loop call (or publish/disconnect) that
+  ran it; it never crosses into C.
+"""
+
+import atexit
+import ctypes
+import errno
+import logging
+import os
+import socket as _socket
+import string
+import threading
+import time
+import uuid
+import warnings
+import weakref
+from typing import Any, Callable, Dict, List, NamedTuple, Tuple, Union
+
+from .. import _capi as C
+from . import _engine
+from .enums import (CallbackAPIVersion, ConnackCode, LogLevel, MessageState, MessageType,
+                    MQTTErrorCode, MQTTProtocolVersion, PahoClientMode, _ConnectionState)
+from .matcher import MQTTMatcher
+from .packettypes import PacketTypes
+from .properties import Properties
+from .reasoncodes import ReasonCode, ReasonCodes
+from .subscribeoptions import SubscribeOptions
+
+try:
+    import ssl
+except ImportError:  # pragma: no cover - CPython always has it here
+    ssl = None
+
+try:
+    import socks  # PySocks: only consulted for its proxy type constants
+except ImportError:
+    socks = None
+
+try:
+    import dns.resolver
+    HAVE_DNS = True
+except ImportError:
+    HAVE_DNS = False
+
+time_func = time.monotonic
+EAGAIN = errno.EAGAIN
+sockpair_data = b"0"
+_ = ReasonCodes
+
+# --- Module constants, as paho.mqtt.client exports them -----------------------------------------
+MQTTv31 = MQTTProtocolVersion.MQTTv31
+MQTTv311 = MQTTProtocolVersion.MQTTv311
+MQTTv5 = MQTTProtocolVersion.MQTTv5
+
+CONNECT = MessageType.CONNECT
+CONNACK = MessageType.CONNACK
+PUBLISH = MessageType.PUBLISH
+PUBACK = MessageType.PUBACK
+PUBREC = MessageType.PUBREC
+PUBREL = MessageType.PUBREL
+PUBCOMP = MessageType.PUBCOMP
+SUBSCRIBE = MessageType.SUBSCRIBE
+SUBACK = MessageType.SUBACK
+UNSUBSCRIBE = MessageType.UNSUBSCRIBE
+UNSUBACK = MessageType.UNSUBACK
+PINGREQ = MessageType.PINGREQ
+PINGRESP = MessageType.PINGRESP
+DISCONNECT = MessageType.DISCONNECT
+AUTH = MessageType.AUTH
+
+MQTT_LOG_INFO = LogLevel.MQTT_LOG_INFO
+MQTT_LOG_NOTICE = LogLevel.MQTT_LOG_NOTICE
+MQTT_LOG_WARNING = LogLevel.MQTT_LOG_WARNING
+MQTT_LOG_ERR = LogLevel.MQTT_LOG_ERR
+MQTT_LOG_DEBUG = LogLevel.MQTT_LOG_DEBUG
+LOGGING_LEVEL = {
+    LogLevel.MQTT_LOG_DEBUG: logging.DEBUG,
+    LogLevel.MQTT_LOG_INFO: logging.INFO,
+    LogLevel.MQTT_LOG_NOTICE: logging.INFO,
+    LogLevel.MQTT_LOG_WARNING: logging.WARNING,
+    LogLevel.MQTT_LOG_ERR: logging.ERROR,
+}
+
+CONNACK_ACCEPTED = ConnackCode.CONNACK_ACCEPTED
+CONNACK_REFUSED_PROTOCOL_VERSION = ConnackCode.CONNACK_REFUSED_PROTOCOL_VERSION
+CONNACK_REFUSED_IDENTIFIER_REJECTED = ConnackCode.CONNACK_REFUSED_IDENTIFIER_REJECTED
+CONNACK_REFUSED_SERVER_UNAVAILABLE = ConnackCode.CONNACK_REFUSED_SERVER_UNAVAILABLE
+CONNACK_REFUSED_BAD_USERNAME_PASSWORD = ConnackCode.CONNACK_REFUSED_BAD_USERNAME_PASSWORD
+CONNACK_REFUSED_NOT_AUTHORIZED = ConnackCode.CONNACK_REFUSED_NOT_AUTHORIZED
+
+mqtt_ms_invalid = MessageState.MQTT_MS_INVALID
+mqtt_ms_publish = MessageState.MQTT_MS_PUBLISH
+mqtt_ms_wait_for_puback = MessageState.MQTT_MS_WAIT_FOR_PUBACK
+mqtt_ms_wait_for_pubrec = MessageState.MQTT_MS_WAIT_FOR_PUBREC
+mqtt_ms_resend_pubrel = MessageState.MQTT_MS_RESEND_PUBREL
+mqtt_ms_wait_for_pubrel = MessageState.MQTT_MS_WAIT_FOR_PUBREL
+mqtt_ms_resend_pubcomp = MessageState.MQTT_MS_RESEND_PUBCOMP
+mqtt_ms_wait_for_pubcomp = MessageState.MQTT_MS_WAIT_FOR_PUBCOMP
+mqtt_ms_send_pubrec = MessageState.MQTT_MS_SEND_PUBREC
+mqtt_ms_queued = MessageState.MQTT_MS_QUEUED
+
+MQTT_CLIENT = PahoClientMode.MQTT_CLIENT
+MQTT_BRIDGE = PahoClientMode.MQTT_BRIDGE
+
+MQTT_ERR_AGAIN = MQTTErrorCode.MQTT_ERR_AGAIN
+MQTT_ERR_SUCCESS = MQTTErrorCode.MQTT_ERR_SUCCESS
+MQTT_ERR_NOMEM = MQTTErrorCode.MQTT_ERR_NOMEM
+MQTT_ERR_PROTOCOL = MQTTErrorCode.MQTT_ERR_PROTOCOL
+MQTT_ERR_INVAL = MQTTErrorCode.MQTT_ERR_INVAL
+MQTT_ERR_NO_CONN = MQTTErrorCode.MQTT_ERR_NO_CONN
+MQTT_ERR_CONN_REFUSED = MQTTErrorCode.MQTT_ERR_CONN_REFUSED
+MQTT_ERR_NOT_FOUND = MQTTErrorCode.MQTT_ERR_NOT_FOUND
+MQTT_ERR_CONN_LOST = MQTTErrorCode.MQTT_ERR_CONN_LOST
+MQTT_ERR_TLS = MQTTErrorCode.MQTT_ERR_TLS
+MQTT_ERR_PAYLOAD_SIZE = MQTTErrorCode.MQTT_ERR_PAYLOAD_SIZE
+MQTT_ERR_NOT_SUPPORTED = MQTTErrorCode.MQTT_ERR_NOT_SUPPORTED
+MQTT_ERR_AUTH = MQTTErrorCode.MQTT_ERR_AUTH
+MQTT_ERR_ACL_DENIED = MQTTErrorCode.MQTT_ERR_ACL_DENIED
+MQTT_ERR_UNKNOWN = MQTTErrorCode.MQTT_ERR_UNKNOWN
+MQTT_ERR_ERRNO = MQTTErrorCode.MQTT_ERR_ERRNO
+MQTT_ERR_QUEUE_SIZE = MQTTErrorCode.MQTT_ERR_QUEUE_SIZE
+MQTT_ERR_KEEPALIVE = MQTTErrorCode.MQTT_ERR_KEEPALIVE
+
+MQTT_CLEAN_START_FIRST_ONLY = 3
+
+# Typing aliases paho exports (for annotations in user code).
+PayloadType = Union[str, bytes, bytearray, int, float, None]
+HTTPHeader = Dict[str, str]
+WebSocketHeaders = Union[Callable[[HTTPHeader], HTTPHeader], HTTPHeader]
+CleanStartOption = Union[bool, int]
+
+
+class ConnectFlags(NamedTuple):
+    """Given to VERSION2 on_connect."""
+    session_present: bool
+
+
+class DisconnectFlags(NamedTuple):
+    """Given to VERSION2 on_disconnect."""
+    is_disconnect_packet_from_server: bool
+
+
+CallbackOnConnect_v1_mqtt3 = Callable[["Client", Any, Dict[str, Any], MQTTErrorCode], None]
+CallbackOnConnect_v1_mqtt5 = Callable[["Client", Any, Dict[str, Any], ReasonCode,
+                                       Union[Properties, None]], None]
+CallbackOnConnect_v1 = Union[CallbackOnConnect_v1_mqtt5, CallbackOnConnect_v1_mqtt3]
+CallbackOnConnect_v2 = Callable[["Client", Any, ConnectFlags, ReasonCode,
+                                 Union[Properties, None]], None]
+CallbackOnConnect = Union[CallbackOnConnect_v1, CallbackOnConnect_v2]
+CallbackOnConnectFail = Callable[["Client", Any], None]
+CallbackOnDisconnect_v1_mqtt3 = Callable[["Client", Any, MQTTErrorCode], None]
+CallbackOnDisconnect_v1_mqtt5 = Callable[["Client", Any, Union[ReasonCode, int, None],
+                                          Union[Properties, None]], None]
+CallbackOnDisconnect_v1 = Union[CallbackOnDisconnect_v1_mqtt3, CallbackOnDisconnect_v1_mqtt5]
+CallbackOnDisconnect_v2 = Callable[["Client", Any, DisconnectFlags, ReasonCode,
+                                    Union[Properties, None]], None]
+CallbackOnDisconnect = Union[CallbackOnDisconnect_v1, CallbackOnDisconnect_v2]
+CallbackOnLog = Callable[["Client", Any, int, str], None]
+CallbackOnMessage = Callable[["Client", Any, "MQTTMessage"], None]
+CallbackOnPreConnect = Callable[["Client", Any], None]
+CallbackOnPublish_v1 = Callable[["Client", Any, int], None]
+CallbackOnPublish_v2 = Callable[["Client", Any, int, ReasonCode, Properties], None]
+CallbackOnPublish = Union[CallbackOnPublish_v1, CallbackOnPublish_v2]
+CallbackOnSocket = Callable[["Client", Any, Any], None]
+CallbackOnSubscribe_v1_mqtt3 = Callable[["Client", Any, int, Tuple[int, ...]], None]
+CallbackOnSubscribe_v1_mqtt5 = Callable[["Client", Any, int, List[ReasonCode], Properties], None]
+CallbackOnSubscribe_v1 = Union[CallbackOnSubscribe_v1_mqtt3, CallbackOnSubscribe_v1_mqtt5]
+CallbackOnSubscribe_v2 = Callable[["Client", Any, int, List[ReasonCode],
+                                   Union[Properties, None]], None]
+CallbackOnSubscribe = Union[CallbackOnSubscribe_v1, CallbackOnSubscribe_v2]
+CallbackOnUnsubscribe_v1_mqtt3 = Callable[["Client", Any, int], None]
+CallbackOnUnsubscribe_v1_mqtt5 = Callable[["Client", Any, int, Properties,
+                                           Union[ReasonCode, List[ReasonCode]]], None]
+CallbackOnUnsubscribe_v1 = Union[CallbackOnUnsubscribe_v1_mqtt3, CallbackOnUnsubscribe_v1_mqtt5]
+CallbackOnUnsubscribe_v2 = Callable[["Client", Any, int, List[ReasonCode],
+                                     Union[Properties, None]], None]
+CallbackOnUnsubscribe = Union[CallbackOnUnsubscribe_v1, CallbackOnUnsubscribe_v2]
+
+
+class WebsocketConnectionError(ConnectionError):
+    """The WebSocket upgrade failed."""
+
+
+_ERROR_STRINGS = {
+    MQTT_ERR_SUCCESS: "No error.",
+    MQTT_ERR_NOMEM: "Out of memory.",
+    MQTT_ERR_PROTOCOL: "A network protocol error occurred when communicating with the broker.",
+    MQTT_ERR_INVAL: "Invalid function arguments provided.",
+    MQTT_ERR_NO_CONN: "The client is not currently connected.",
+    MQTT_ERR_CONN_REFUSED: "The connection was refused.",
+    MQTT_ERR_NOT_FOUND: "Message not found (internal error).",
+    MQTT_ERR_CONN_LOST: "The connection was lost.",
+    MQTT_ERR_TLS: "A TLS error occurred.",
+    MQTT_ERR_PAYLOAD_SIZE: "Payload too large.",
+    MQTT_ERR_NOT_SUPPORTED: "This feature is not supported.",
+    MQTT_ERR_AUTH: "Authorisation failed.",
+    MQTT_ERR_ACL_DENIED: "Access denied by ACL.",
+    MQTT_ERR_UNKNOWN: "Unknown error.",
+    MQTT_ERR_ERRNO: "Error defined by errno.",
+    MQTT_ERR_QUEUE_SIZE: "Message queue full.",
+    MQTT_ERR_KEEPALIVE: "Client or broker did not communicate in the keepalive interval.",
+}
+
+
+def error_string(mqtt_errno):
+    """The text for a return code ("Unknown error." for anything unknown)."""
+    try:
+        return _ERROR_STRINGS.get(int(mqtt_errno), "Unknown error.")
+    except (TypeError, ValueError):
+        return "Unknown error."
+
+
+_CONNACK_STRINGS = {
+    0: "Connection Accepted.",
+    1: "Connection Refused: unacceptable protocol version.",
+    2: "Connection Refused: identifier rejected.",
+    3: "Connection Refused: broker unavailable.",
+    4: "Connection Refused: bad user name or password.",
+    5: "Connection Refused: not authorised.",
+}
+
+
+def connack_string(connack_code):
+    """The text for a CONNACK result (MQTT 3) or the name of a ReasonCode (MQTT 5)."""
+    if isinstance(connack_code, ReasonCode):
+        return str(connack_code)
+    return _CONNACK_STRINGS.get(connack_code, "Connection Refused: unknown reason.")
+
+
+_CONNACK_NAMES = {
+    0: "Success", 1: "Unsupported protocol version", 2: "Client identifier not valid",
+    3: "Server unavailable", 4: "Bad user name or password", 5: "Not authorized",
+}
+
+
+def convert_connack_rc_to_reason_code(connack_code):
+    """An MQTT 3 CONNACK return code as the MQTT 5 ReasonCode with the same meaning."""
+    return ReasonCode(PacketTypes.CONNACK, _CONNACK_NAMES.get(connack_code, "Unspecified error"))
+
+
+def convert_disconnect_error_code_to_reason_code(rc):
+    """A client-side disconnection cause (MQTTErrorCode) as a DISCONNECT ReasonCode."""
+    if rc == MQTT_ERR_SUCCESS:
+        return ReasonCode(PacketTypes.DISCONNECT, "Success")
+    if rc == MQTT_ERR_KEEPALIVE:
+        return ReasonCode(PacketTypes.DISCONNECT, "Keep alive timeout")
+    return ReasonCode(PacketTypes.DISCONNECT, "Unspecified error")
+
+
+_BASE62 = string.digits + string.ascii_letters
+
+
+def _base62(num, base=_BASE62, padding=1):
+    """`num` in base 62 (digits, then lower case, then upper case), left-padded with '0'."""
+    if num < 0:
+        raise ValueError("Number must be positive or zero")
+    out = []
+    while num:
+        num, digit = divmod(num, 62)
+        out.append(base[digit])
+    out.extend(base[0] for _ in range(len(out), padding))
+    return "".join(reversed(out))
+
+
+def topic_matches_sub(sub, topic):
+    """True when `topic` matches the subscription filter `sub` ("a/+" matches "a/b")."""
+    matcher = MQTTMatcher()
+    matcher[sub] = True
+    for _ in matcher.iter_match(topic):
+        return True
+    return False
+
+
+def _socketpair_compat():
+    """A connected pair of non-blocking TCP sockets on loopback."""
+    listener = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM, _socket.IPPROTO_IP)
+    listener.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    a = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM, _socket.IPPROTO_IP)
+    a.setblocking(False)
+    try:
+        a.connect(listener.getsockname())
+    except BlockingIOError:
+        pass
+    b, _addr = listener.accept()
+    b.setblocking(False)
+    listener.close()
+    return a, b
+
+
+def _force_bytes(s):
+    return s.encode("utf-8") if isinstance(s, str) else s
+
+
+def _encode_payload(payload):
+    if isinstance(payload, str):
+        return payload.encode("utf-8")
+    if isinstance(payload, (int, float)):
+        return str(payload).encode("ascii")
+    if payload is None:
+        return b""
+    if not isinstance(payload, (bytes, bytearray)):
+        raise TypeError("payload must be a string, bytearray, int, float or None.")
+    return payload
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+_COND_LOCK = threading.Lock()
+
+
+class MQTTMessageInfo:
+    """What ``publish()`` returns: the message id, a return code, and ways to wait for delivery.
+
+    Also behaves as the tuple ``(rc, mid)``. Delivery is asked of the engine when needed (no
+    per-message callback), so publishing stays cheap.
+    """
+
+    __slots__ = "mid", "_published", "_condition", "rc", "_iterpos", "_token", "_engine"
+
+    def __init__(self, mid):
+        self.mid = mid
+        self._published = False
+        self._condition = None
+        self.rc = MQTTErrorCode.MQTT_ERR_SUCCESS
+        self._iterpos = 0
+        self._token = 0
+        self._engine = None
+
+    def __str__(self):
+        return str((self.rc, self.mid))
+
+    def __iter__(self):
+        self._iterpos = 0
+        return self
+
+    def __next__(self):
+        return self.next()
+
+    def next(self):
+        if self._iterpos == 0:
+            self._iterpos = 1
+            return self.rc
+        if self._iterpos == 1:
+            self._iterpos = 2
+            return self.mid
+        raise StopIteration
+
+    def __getitem__(self, index):
+        if index == 0:
+            return self.rc
+        if index == 1:
+            return self.mid
+        raise IndexError("index out of range")
+
+    def _set_as_published(self):
+        self._published = True
+        cond = self._condition
+        if cond is not None:
+            with cond:
+                cond.notify_all()
+
+    def _finish(self, state, drop_reason):
+        if state == C.DELIVERY_DROPPED and drop_reason != C.DROP_REJECTED:
+            self.rc = MQTTErrorCode.MQTT_ERR_CONN_LOST
+        elif state == C.DELIVERY_EXPIRED:
+            self.rc = MQTTErrorCode.MQTT_ERR_CONN_LOST
+        self._engine = None
+        self._set_as_published()
+
+    def _refresh(self):
+        """Asks the engine where the message is; True once it is final."""
+        engine = self._engine
+        if self._published:
+            return True
+        if engine is None:
+            return False
+        status = engine.status(self._token)
+        if status is None:  # the client is gone, or the token was forgotten long ago
+            self._finish(C.DELIVERY_ACKNOWLEDGED if engine.alive else C.DELIVERY_DROPPED,
+                         C.DROP_CANCELLED)
+            return True
+        state, drop_reason = status
+        if state in (C.DELIVERY_ACKNOWLEDGED, C.DELIVERY_EXPIRED, C.DELIVERY_DROPPED):
+            self._finish(state, drop_reason)
+            return True
+        return False
+
+    def _check_rc(self):
+        if self.rc == MQTTErrorCode.MQTT_ERR_QUEUE_SIZE:
+            raise ValueError("Message is not queued due to ERR_QUEUE_SIZE")
+        if self.rc == MQTTErrorCode.MQTT_ERR_AGAIN:
+            return
+        if self.rc > 0:
+            raise RuntimeError(f"Message publish failed: {error_string(self.rc)}")
+
+    def wait_for_publish(self, timeout=None):
+        """Blocks until the message is published (QoS 0: written; 1: PUBACK; 2: PUBCOMP) or
+        `timeout` seconds pass; returns None either way (check is_published()). ValueError when
+        it was refused for a full queue, RuntimeError when it failed."""
+        self._check_rc()
+        deadline = None if timeout is None else time_func() + timeout
+        engine = self._engine
+        while not self._published and engine is not None:
+            remaining = None if deadline is None else deadline - time_func()
+            if remaining is not None and remaining <= 0:
+                break
+            # Slices of at most a second keep Ctrl-C working while the GIL is released.
+            slice_ms = 1000 if remaining is None else max(0, min(1000, int(remaining * 1000)))
+            rc = engine.wait(self._token, slice_ms)
+            if rc == C.EBUSY:
+                break  # inside this client's own callback: waiting would wait for ourselves
+            if rc != C.ETIMEDOUT or self._refresh():
+                self._refresh()
+                break
+        if not self._published and engine is None:
+            with _COND_LOCK:
+                if self._condition is None:
+                    self._condition = threading.Condition()
+            cond = self._condition
+            with cond:
+                while not self._published:
+                    remaining = None if deadline is None else deadline - time_func()
+                    if remaining is not None and remaining <= 0:
+                        break
+                    cond.wait(None if remaining is None else remaining)
+        if self.rc > 0:
+            raise RuntimeError(f"Message publish failed: {error_string(self.rc)}")
+
+    def is_published(self):
+        """True once the message is published. ValueError / RuntimeError as wait_for_publish."""
+        self._check_rc()
+        if not self._published:
+            self._refresh()
+        return self._published
+
+
+class MQTTMessage:
+    """A received message, as given to on_message."""
+
+    __slots__ = ("timestamp", "state", "dup", "mid", "_topic", "payload", "qos", "retain", "info",
+                 "properties")
+
+    def __init__(self, mid=0, topic=b""):
+        self.timestamp = 0.0
+        self.state = mqtt_ms_invalid
+        self.dup = False
+        self.mid = mid
+        self._topic = topic
+        self.payload = b""
+        self.qos = 0
+        self.retain = False
+        self.info = MQTTMessageInfo(mid)
+        self.properties = None
+
+    def __eq__(self, other):
+        if isinstance(other, self.__class__):
+            return self.mid == other.mid
+        return False
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    __hash__ = None
+
+    @property
+    def topic(self):
+        return self._topic.decode("utf-8")
+
+    @topic.setter
+    def topic(self, value):
+        self._topic = value
+
+
+# --- The engine handle shared with MQTTMessageInfo ------------------------------------------------
+
+class _Engine:
+    """The ouzel_client of one Client, with what MQTTMessageInfo needs to ask about deliveries.
+    Outlives the Client while infos refer to it; `alive` turns False when the client is freed."""
+
+    __slots__ = "lib", "handle", "alive", "_status", "__weakref__"
+
+    def __init__(self, lib, handle):
+        self.lib = lib
+        self.handle = handle
+        self.alive = True
+        self._status = C.DeliveryStatus()
+        self._status.version = C.DELIVERY_STATUS_VERSION
+
+    def status(self, token):
+        if not self.alive:
+            return None
+        st = C.DeliveryStatus()
+        st.version = C.DELIVERY_STATUS_VERSION
+        if self.lib.client_delivery_status(self.handle, token, ctypes.byref(st)) != C.OK:
+            return None
+        return st.state, st.drop_reason
+
+    def wait(self, token, timeout_ms):
+        if not self.alive:
+            return C.ECLOSED
+        return self.lib.client_wait_for_publish(self.handle, token, timeout_ms)
+
+
+def _free_client(engine, options, cfuncs):
+    # weakref.finalize target: must not refer to the Client. `cfuncs` keeps the ctypes callback
+    # objects alive until the engine can no longer call them.
+    if engine.alive:
+        engine.alive = False
+        engine.lib.client_free(engine.handle)
+    options.close()
+    del cfuncs
+
+
+_LIVE_CLIENTS = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_loops_at_exit():
+    # A loop_start thread is a daemon thread inside C; stop it while the interpreter still runs,
+    # so no engine callback tries to enter a finalizing interpreter.
+    for client in list(_LIVE_CLIENTS):
+        try:
+            client._shutdown_at_exit()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+_PROTOCOL_NAMES = {MQTTv31: C.MQTT_V31, MQTTv311: C.MQTT_V311, MQTTv5: C.MQTT_V5}
+
+
+def _make_trampolines(client):
+    """The C callbacks of one Client. They hold it weakly (the Client owns them) and never let
+    an exception reach C."""
+    ref = weakref.ref(client)
+
+    def guard(method_name):
+        def call(*args):
+            c = ref()
+            if c is None:
+                return
+            try:
+                getattr(c, method_name)(*args)
+            except BaseException as e:  # noqa: BLE001 - nothing may unwind into C
+                c._defer_exception(e)
+        return call
+
+    return {
+        "connect": C.on_connect_fn(lambda _c, rc, sp, props, _u:
+                                   guard("_c_connect")(rc, sp, props)),
+        "connect_fail": C.on_connect_fail_fn(lambda _c, err, rc, _u:
+                                             guard("_c_connect_fail")(err, rc)),
+        "disconnect": C.on_disconnect_fn(lambda _c, err, rc, by_server, props, _u:
+                                         guard("_c_disconnect")(err, rc, by_server, props)),
+        "message": C.on_message_fn(lambda _c, msg, _u: guard("_c_message")(msg)),
+        "publish": C.on_publish_fn(lambda _c, token, status, props, _u:
+                                   guard("_c_publish")(token, status, props)),
+        "subscribe": C.on_subscribe_fn(lambda _c, mid, codes, count, props, _u:
+                                       guard("_c_subscribe")(mid, codes, count, props)),
+        "unsubscribe": C.on_unsubscribe_fn(lambda _c, mid, codes, count, props, _u:
+                                           guard("_c_unsubscribe")(mid, codes, count, props)),
+        "log": C.on_log_fn(lambda _c, level, text, _u: guard("_c_log")(level, text)),
+        "socket_open": C.on_socket_fn(lambda _c, fd, _u: guard("_c_socket_open")(fd)),
+        "socket_close": C.on_socket_fn(lambda _c, fd, _u: guard("_c_socket_close")(fd)),
+        "register_write": C.on_socket_fn(lambda _c, fd, _u: guard("_c_register_write")(fd)),
+        "unregister_write": C.on_socket_fn(lambda _c, fd, _u:
+                                           guard("_c_unregister_write")(fd)),
+        "pre_connect": C.on_pre_connect_fn(lambda _c, _u: guard("_c_pre_connect")()),
+    }
+
+
+_CS = _ConnectionState
+
+
+class Client:
+    """An MQTT client with paho-mqtt 2.1's API. See the module docstring and paho's
+    documentation; differences are listed in docs/python-compatibility.md."""
+
+    def __init__(self, callback_api_version=CallbackAPIVersion.VERSION1, client_id="",
+                 clean_session=None, userdata=None, protocol=MQTTv311, transport="tcp",
+                 reconnect_on_failure=True, manual_ack=False):
+        transport = transport.lower()
+        if transport == "unix" and not hasattr(_socket, "AF_UNIX"):
+            raise ValueError('"unix" transport not supported')
+        if transport not in ("websockets", "tcp", "unix"):
+            raise ValueError(f'transport must be "websockets", "tcp" or "unix", not {transport}')
+        if callback_api_version == CallbackAPIVersion.VERSION1:
+            warnings.warn("Callback API version 1 is deprecated, update to latest version",
+                          category=DeprecationWarning, stacklevel=2)
+        if isinstance(callback_api_version, str):
+            raise ValueError(
+                "Unsupported callback API version: version 2.0 added a callback_api_version, "
+                "see docs/migrations.rst for details")
+        if callback_api_version not in CallbackAPIVersion:
+            raise ValueError("Unsupported callback API version")
+        if protocol == MQTTv5:
+            if clean_session is not None:
+                raise ValueError("Clean session is not used for MQTT 5.0")
+        else:
+            if clean_session is None:
+                clean_session = True
+            if not clean_session and (client_id == "" or client_id is None):
+                raise ValueError("A client id must be provided if clean session is False.")
+        if protocol not in _PROTOCOL_NAMES:
+            raise ValueError(f"Unsupported protocol version {protocol!r}")
+
+        self._callback_api_version = callback_api_version
+        self._manual_ack = manual_ack
+        self._transport = transport
+        self._protocol = protocol
+        self._userdata = userdata
+        self._clean_session = clean_session
+        self._clean_start = MQTT_CLEAN_START_FIRST_ONLY
+        if client_id == "" or client_id is None:
+            if protocol == MQTTv31:
+                self._client_id = _base62(uuid.uuid4().int, padding=22).encode("utf8")
+            else:
+                self._client_id = b""
+        else:
+            self._client_id = _force_bytes(client_id)
+        self._keepalive = 60
+        self._connect_timeout = 5.0
+        self._client_mode = MQTT_CLIENT
+        self._username = None
+        self._password = None
+        self._host = ""
+        self._port = 1883
+        self._bind_address = ""
+        self._bind_port = 0
+        self._connect_properties = None
+        self._will = False
+        self._will_topic = b""
+        self._will_payload = b""
+        self._will_qos = 0
+        self._will_retain = False
+        self._will_properties = None
+        self._max_inflight_messages = 20
+        self._max_queued_messages = 0
+        self._reconnect_min_delay = 1
+        self._reconnect_max_delay = 120
+        self._reconnect_delay = None
+        self._reconnect_on_failure = reconnect_on_failure
+        self._state = _CS.MQTT_CS_NEW
+        self._mqttv5_first_connect = True
+        self._websocket_path = "/mqtt"
+        self._websocket_extra_headers = None
+        self._ssl = False
+        self._ssl_context = None
+        self._tls_insecure = False
+        self._proxy = {}
+        self._logger = None
+        self._on_message_filtered = MQTTMatcher()
+        self._callback_mutex = threading.RLock()
+        self._thread = None
+        self._thread_terminate = False
+        self._loop_wakeup = threading.Event()
+        self.suppress_exceptions = False
+
+        self._on_log = None
+        self._on_pre_connect = None
+        self._on_connect = None
+        self._on_connect_fail = None
+        self._on_subscribe = None
+        self._on_message = None
+        self._on_publish = None
+        self._on_unsubscribe = None
+        self._on_disconnect = None
+        self._on_socket_open = None
+        self._on_socket_close = None
+        self._on_socket_register_write = None
+        self._on_socket_unregister_write = None
+
+        # Engine-side state.
+        self._sock = None  # EngineSocket while the engine has a descriptor
+        self._registered_write = False
+        self._tl = threading.local()  # per thread: the exception a callback raised
+        self._callback_thread = None  # the thread inside one of our callbacks, if any
+        self._forever_thread = None  # the thread inside loop_forever, if any
+        self._track_lock = threading.Lock()
+        self._pending_requests = {}  # SUBSCRIBE/UNSUBSCRIBE mid -> still answerable
+        self._qos2_tokens = {}  # token -> mid of QoS 2 publishes (on_publish needs the packet)
+        self._last_mid = 0
+        self._suppress_connect_fail = 0
+        self._reconnect_enabled = False
+        self._on_publish_registered = False
+        self._log_registered = False
+        self._token = ctypes.c_uint64()
+        self._mid = ctypes.c_int32()
+        self._token_ref = ctypes.byref(self._token)
+        self._mid_ref = ctypes.byref(self._mid)
+
+        lib = C.lib()
+        self._lib = lib
+        self._opts = _engine.Options(lib)
+        self._configure_static_options()
+        handle = C.client_p()
+        rc = lib.client_new(ctypes.byref(handle), self._opts.handle)
+        if rc != C.OK:
+            self._opts.close()
+            raise ValueError(lib.error_message(rc))
+        self._c = handle
+        self._engine = _Engine(lib, handle)
+        self._cfuncs = _make_trampolines(self)
+        self._finalizer = weakref.finalize(self, _free_client, self._engine, self._opts,
+                                           self._cfuncs)
+        cf = self._cfuncs
+        for setter, name in (
+                (lib.client_set_on_connect, "connect"),
+                (lib.client_set_on_connect_fail, "connect_fail"),
+                (lib.client_set_on_disconnect, "disconnect"),
+                (lib.client_set_on_message, "message"),
+                (lib.client_set_on_subscribe, "subscribe"),
+                (lib.client_set_on_unsubscribe, "unsubscribe"),
+                (lib.client_set_on_socket_open, "socket_open"),
+                (lib.client_set_on_socket_close, "socket_close"),
+                (lib.client_set_on_socket_register_write, "register_write"),
+                (lib.client_set_on_socket_unregister_write, "unregister_write"),
+                (lib.client_set_on_pre_connect, "pre_connect")):
+            setter(handle, cf[name], None, ctypes.cast(None, C.release_fn))
+        _LIVE_CLIENTS.add(self)
+
+    # --- Engine configuration ---------------------------------------------------------------
+
+    def _configure_static_options(self):
+        o = self._opts
+        o.set_int(C.OPT_PROTOCOL_VERSION, _PROTOCOL_NAMES[self._protocol])
+        if self._client_id:
+            o.set_string(C.OPT_CLIENT_ID, self._client_id)
+        # paho numbers every PUBLISH, SUBSCRIBE and UNSUBSCRIBE from one counter, QoS 0 too.
+        o.set_int(C.OPT_NUMBER_QOS0_MESSAGES, 1)
+        # Acknowledgements go out after the callbacks return (see _c_message), as paho sends them.
+        o.set_int(C.OPT_MANUAL_ACK, 1)
+        o.set_int(C.OPT_QOS2_DELIVERY, C.QOS2_DELIVERY_ON_PUBREL)
+        o.set_int(C.OPT_RECONNECT, 0)
+        self._apply_options()
+
+    def _apply_options(self):
+        """Writes every connection setting into the options object."""
+        o = self._opts
+        if self._protocol == MQTTv5:
+            clean = self._clean_start
+            if clean is True or clean == 1:
+                o.set_int(C.OPT_CLEAN_START, 1)
+                o.set_int(C.OPT_RECONNECT_CLEAN_START, 1)
+            elif clean is False or clean == 0:
+                o.set_int(C.OPT_CLEAN_START, 0)
+                o.set_int(C.OPT_RECONNECT_CLEAN_START, 0)
+            else:  # MQTT_CLEAN_START_FIRST_ONLY
+                o.set_int(C.OPT_CLEAN_START, 1)
+                o.set_int(C.OPT_RECONNECT_CLEAN_START, 0)
+        else:
+            flag = 1 if self._clean_session else 0
+            o.set_int(C.OPT_CLEAN_START, flag)
+            o.set_int(C.OPT_RECONNECT_CLEAN_START, flag)
+        o.set_int(C.OPT_KEEPALIVE_SECONDS, self._keepalive)
+        o.set_int(C.OPT_CONNECT_TIMEOUT_MS, max(1, int(self._connect_timeout * 1000)))
+        o.set_int(C.OPT_MAX_INFLIGHT, self._max_inflight_messages)
+        o.set_int(C.OPT_MAX_QUEUED_MESSAGES, self._max_queued_messages)
+        o.set_int(C.OPT_RECONNECT_MIN_DELAY_MS, int(self._reconnect_min_delay * 1000))
+        o.set_int(C.OPT_RECONNECT_MAX_DELAY_MS,
+                  int(max(self._reconnect_max_delay, self._reconnect_min_delay) * 1000))
+        o.set_int(C.OPT_RECONNECT, 1 if self._reconnect_enabled else 0)
+        # paho sends a password only together with a user name.
+        o.set_string(C.OPT_USERNAME, self._username)
+        o.set_string(C.OPT_PASSWORD, self._password if self._username is not None else None)
+        o.set_string(C.OPT_BIND_ADDRESS, self._bind_address or "")
+        o.set_int(C.OPT_BIND_PORT, self._bind_port)
+        if self._host:
+            o.set_string(C.OPT_SERVER_URI, self._server_uri())
+        lib = self._lib
+        if self._will:
+            with _engine.OwnedProperties(lib, self._will_properties
+                                         if self._protocol == MQTTv5 else None) as props:
+                rc = lib.options_set_will(o.handle, self._will_topic, len(self._will_topic),
+                                          bytes(self._will_payload), len(self._will_payload),
+                                          self._will_qos, 1 if self._will_retain else 0, props)
+            if rc != C.OK:
+                raise ValueError(lib.error_message(rc))
+        else:
+            lib.options_clear_will(o.handle)
+        if self._protocol == MQTTv5:
+            with _engine.OwnedProperties(lib, self._connect_properties) as props:
+                rc = lib.options_set_connect_properties(o.handle, props)
+            if rc != C.OK:
+                raise ValueError(lib.error_message(rc))
+
+    def _server_uri(self):
+        if self._transport == "unix":
+            return "unix://" + self._host
+        host = self._host
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        if self._transport == "websockets":
+            scheme = "wss" if self._ssl else "ws"
+            path = self._websocket_path
+            path = "/" + str(path).lstrip("/") if path is not None else "/None"
+            return f"{scheme}://{host}:{self._port}{path}"
+        return f"{'mqtts' if self._ssl else 'mqtt'}://{host}:{self._port}"
+
+    def _push_options(self, first_connection=False):
+        """Applies the current settings to the engine (they take effect from the next CONNECT)."""
+        self._apply_options()
+        flags = C.SET_OPTIONS_FIRST_CONNECTION if first_connection else 0
+        rc = self._lib.client_set_options(self._c, self._opts.handle, flags)
+        if rc != C.OK:
+            raise ValueError(self._lib.error_message(rc))
+
+    def _set_engine_reconnect(self, enabled):
+        if self._reconnect_enabled != enabled:
+            self._reconnect_enabled = enabled
+            self._push_options()
+
+    # --- Properties ---------------------------------------------------------------------------
+
+    def _connection_closed(self):
+        return (self._state == _CS.MQTT_CS_NEW
+                or (self._state in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED)
+                    and self._sock is None))
+
+    def _check_closed(self, name):
+        if not self._connection_closed():
+            raise RuntimeError(f"updating {name} on established connection is not supported")
+
+    @property
+    def host(self):
+        return self._host
+
+    @host.setter
+    def host(self, value):
+        self._check_closed("host")
+        if not value:
+            raise ValueError("Invalid host.")
+        self._host = value
+
+    @property
+    def port(self):
+        return self._port
+
+    @port.setter
+    def port(self, value):
+        self._check_closed("port")
+        if value <= 0:
+            raise ValueError("Invalid port number.")
+        self._port = value
+
+    @property
+    def keepalive(self):
+        return self._keepalive
+
+    @keepalive.setter
+    def keepalive(self, value):
+        self._check_closed("keepalive")
+        if value < 0:
+            raise ValueError("Keepalive must be >=0.")
+        self._keepalive = value
+
+    @property
+    def transport(self):
+        return self._transport
+
+    @transport.setter
+    def transport(self, value):
+        self._check_closed("transport")
+        self._transport = value
+
+    @property
+    def protocol(self):
+        return self._protocol
+
+    @property
+    def connect_timeout(self):
+        return self._connect_timeout
+
+    @connect_timeout.setter
+    def connect_timeout(self, value):
+        self._check_closed("connect_timeout")
+        if value <= 0.0:
+            raise ValueError("timeout must be a positive number")
+        self._connect_timeout = value
+
+    @property
+    def username(self):
+        return None if self._username is None else self._username.decode("utf-8")
+
+    @username.setter
+    def username(self, value):
+        self._check_closed("username")
+        self._username = None if value is None else value.encode("utf-8")
+
+    @property
+    def password(self):
+        return None if self._password is None else self._password.decode("utf-8")
+
+    @password.setter
+    def password(self, value):
+        self._check_closed("password")
+        self._password = None if value is None else value.encode("utf-8")
+
+    @property
+    def max_inflight_messages(self):
+        return self._max_inflight_messages
+
+    @max_inflight_messages.setter
+    def max_inflight_messages(self, value):
+        self._check_closed("max_inflight_messages")
+        if value < 0:
+            raise ValueError("Invalid inflight.")
+        self._max_inflight_messages = value
+        self._push_options()
+
+    @property
+    def max_queued_messages(self):
+        return self._max_queued_messages
+
+    @max_queued_messages.setter
+    def max_queued_messages(self, value):
+        self._check_closed("max_queued_messages")
+        if value < 0:
+            raise ValueError("Invalid queue size.")
+        self._max_queued_messages = value
+        self._push_options()
+
+    @property
+    def will_topic(self):
+        return None if self._will_topic is None else self._will_topic.decode("utf-8")
+
+    @property
+    def will_payload(self):
+        return self._will_payload
+
+    @property
+    def logger(self):
+        return self._logger
+
+    @logger.setter
+    def logger(self, value):
+        self._logger = value
+        self._update_log_registration()
+
+    @property
+    def callback_api_version(self):
+        return self._callback_api_version
+
+    # --- Setup --------------------------------------------------------------------------------
+
+    def reinitialise(self, client_id="", clean_session=True, userdata=None):
+        # paho 2.1 passes client_id as callback_api_version here, so this always raises its
+        # "Unsupported callback API version" ValueError; kept as is for compatibility.
+        self._sock = None
+        self.__init__(client_id, clean_session, userdata)
+
+    def ws_set_options(self, path="/mqtt", headers=None):
+        """WebSocket request path and extra handshake headers (a dict, or a callable given the
+        default headers that returns the headers to send)."""
+        self._websocket_path = path
+        if headers is not None:
+            if isinstance(headers, dict) or callable(headers):
+                self._websocket_extra_headers = headers
+            else:
+                raise ValueError("'headers' option to ws_set_options has to be either a "
+                                 "dictionary or callable")
+
+    def tls_set_context(self, context=None):
+        """Use TLS with this ssl.SSLContext (None: ssl.create_default_context())."""
+        if self._ssl_context is not None:
+            raise ValueError("SSL/TLS has already been configured.")
+        if context is None:
+            context = ssl.create_default_context()
+        self._ssl = True
+        self._ssl_context = context
+        if hasattr(context, "check_hostname"):
+            self._tls_insecure = not context.check_hostname
+
+    def tls_set(self, ca_certs=None, certfile=None, keyfile=None, cert_reqs=None,
+                tls_version=None, ciphers=None, keyfile_password=None, alpn_protocols=None):
+        """Use TLS, building an ssl.SSLContext from these arguments as paho does."""
+        if ssl is None:
+            raise ValueError("This platform has no SSL/TLS.")
+        if not hasattr(ssl, "SSLContext"):
+            raise ValueError("Python 2.7.9 and 3.2 are the minimum supported versions for TLS.")
+        if ca_certs is None and not hasattr(ssl.SSLContext, "load_default_certs"):
+            raise ValueError("ca_certs must not be None.")
+        if tls_version is None:
+            tls_version = ssl.PROTOCOL_TLS_CLIENT
+            if not hasattr(ssl, "PROTOCOL_TLS_CLIENT"):
+                tls_version = ssl.PROTOCOL_TLS
+        context = ssl.SSLContext(tls_version)
+        if ciphers is not None:
+            context.set_ciphers(ciphers)
+        if certfile is not None:
+            context.load_cert_chain(certfile, keyfile, keyfile_password)
+        if cert_reqs == ssl.CERT_NONE and hasattr(context, "check_hostname"):
+            context.check_hostname = False
+        context.verify_mode = ssl.CERT_REQUIRED if cert_reqs is None else cert_reqs
+        if ca_certs is not None:
+            context.load_verify_locations(ca_certs)
+        else:
+            context.load_default_certs()
+        if alpn_protocols is not None:
+            if not getattr(ssl, "HAS_ALPN", None):
+                raise ValueError("SSL library has no support for ALPN")
+            context.set_alpn_protocols(alpn_protocols)
+        self.tls_set_context(context)
+        if cert_reqs != ssl.CERT_NONE:
+            self.tls_insecure_set(False)
+        else:
+            self.tls_insecure_set(True)
+
+    def tls_insecure_set(self, value):
+        """Skip (True) or do (False) the server host name check."""
+        if self._ssl_context is None:
+            raise ValueError("Must configure SSL context before using tls_insecure_set.")
+        self._tls_insecure = value
+        if hasattr(self._ssl_context, "check_hostname"):
+            self._ssl_context.check_hostname = not value
+
+    def proxy_set(self, **proxy_args):
+        """Connect through a SOCKS or HTTP proxy (proxy_type, proxy_addr, proxy_port,
+        proxy_rdns, proxy_username, proxy_password), as paho's PySocks-based proxy_set."""
+        if socks is None:
+            raise ValueError("PySocks must be installed for proxy support.")
+        if not self._proxy_is_valid(proxy_args):
+            raise ValueError("proxy_type and/or proxy_addr are invalid.")
+        self._proxy = proxy_args
+
+    @staticmethod
+    def _proxy_is_valid(p):
+        if socks is None or not isinstance(p, dict):
+            return False
+        return p.get("proxy_type") in {socks.HTTP, socks.SOCKS4, socks.SOCKS5} and bool(
+            p.get("proxy_addr"))
+
+    def enable_logger(self, logger=None):
+        """Send the client's log to `logger` (default: logging.getLogger("paho.mqtt.client"),
+        unless a logger is already set)."""
+        if logger is None:
+            if self._logger is not None:
+                return
+            logger = logging.getLogger("paho.mqtt.client")
+        self.logger = logger
+
+    def disable_logger(self):
+        self.logger = None
+
+    def username_pw_set(self, username, password=None):
+        """Credentials for the next CONNECT (password str or bytes; sent only with a user
+        name)."""
+        self._username = None if username is None else username.encode("utf-8")
+        if isinstance(password, str):
+            self._password = password.encode("utf-8")
+        else:
+            self._password = password
+        self._push_options()
+
+    def enable_bridge_mode(self):
+        """Not supported by the engine (no bridge protocol level); see
+        docs/python-compatibility.md."""
+        self._client_mode = MQTT_BRIDGE
+
+    def will_set(self, topic, payload=None, qos=0, retain=False, properties=None):
+        """The Will the broker publishes if this client vanishes without DISCONNECT (from the
+        next CONNECT on)."""
+        if topic is None or len(topic) == 0:
+            raise ValueError("Invalid topic.")
+        if qos < 0 or qos > 2:
+            raise ValueError("Invalid QoS level.")
+        if properties and not isinstance(properties, Properties):
+            raise ValueError("The properties argument must be an instance of the Properties "
+                             "class.")
+        previous = (self._will, self._will_topic, self._will_payload, self._will_qos,
+                    self._will_retain, self._will_properties)
+        self._will_payload = _encode_payload(payload)
+        self._will = True
+        self._will_topic = topic.encode("utf-8")
+        self._will_qos = qos
+        self._will_retain = retain
+        self._will_properties = properties
+        try:
+            self._push_options()
+        except ValueError:
+            (self._will, self._will_topic, self._will_payload, self._will_qos, self._will_retain,
+             self._will_properties) = previous
+            self._push_options()
+            raise
+
+    def will_clear(self):
+        self._will = False
+        self._will_topic = b""
+        self._will_payload = b""
+        self._will_qos = 0
+        self._will_retain = False
+        self._push_options()
+
+    def user_data_set(self, userdata):
+        self._userdata = userdata
+
+    def user_data_get(self):
+        return self._userdata
+
+    def max_inflight_messages_set(self, inflight):
+        self.max_inflight_messages = inflight
+
+    def max_queued_messages_set(self, queue_size):
+        if not isinstance(queue_size, int):
+            raise ValueError("Invalid type of queue size.")
+        self.max_queued_messages = queue_size
+        return self
+
+    def reconnect_delay_set(self, min_delay=1, max_delay=120):
+        """Back-off between reconnection attempts: min_delay, doubling up to max_delay
+        (seconds), reset by an accepted CONNACK."""
+        self._reconnect_min_delay = min_delay
+        self._reconnect_max_delay = max_delay
+        self._reconnect_delay = None
+        self._push_options()
+
+    def manual_ack_set(self, on):
+        self._manual_ack = on
+
+    def message_callback_add(self, sub, callback):
+        if callback is None or sub is None:
+            raise ValueError("sub and callback must both be defined.")
+        with self._callback_mutex:
+            self._on_message_filtered[sub] = callback
+
+    def topic_callback(self, sub):
+        def decorator(func):
+            self.message_callback_add(sub, func)
+            return func
+        return decorator
+
+    def message_callback_remove(self, sub):
+        if sub is None:
+            raise ValueError("sub must defined.")
+        with self._callback_mutex:
+            try:
+                del self._on_message_filtered[sub]
+            except KeyError:
+                pass
+
+    # --- Connecting ---------------------------------------------------------------------------
+
+    def connect(self, host, port=1883, keepalive=60, bind_address="", bind_port=0,
+                clean_start=MQTT_CLEAN_START_FIRST_ONLY, properties=None):
+        """Connects (DNS, TCP, TLS/WebSocket handshakes) and sends CONNECT, blocking; network
+        errors are raised. The CONNACK arrives through a loop (on_connect)."""
+        if self._protocol == MQTTv5:
+            self._mqttv5_first_connect = True
+        else:
+            if clean_start != MQTT_CLEAN_START_FIRST_ONLY:
+                raise ValueError("Clean start only applies to MQTT V5")
+            if properties:
+                raise ValueError("Properties only apply to MQTT V5")
+        self.connect_async(host, port, keepalive, bind_address, bind_port, clean_start,
+                           properties)
+        return self.reconnect()
+
+    def connect_srv(self, domain=None, keepalive=60, bind_address="", bind_port=0,
+                    clean_start=MQTT_CLEAN_START_FIRST_ONLY, properties=None):
+        """Connects to a broker found through the DNS SRV record of `domain` (needs dnspython)."""
+        if HAVE_DNS is False:
+            raise ValueError('No DNS resolver library found, try "pip install dnspython".')
+        if domain is None:
+            domain = _socket.getfqdn()
+            domain = domain[domain.find(".") + 1:]
+        try:
+            rr = f"_secure-mqtt._tcp.{domain}" if self._ssl else f"_mqtt._tcp.{domain}"
+            answers = [(a.target.to_text()[:-1], a.port)
+                       for a in dns.resolver.resolve(rr, "SRV")]
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers) as e:
+            raise ValueError(f"No answer/NXDOMAIN for SRV in {domain}") from e
+        for host, port in answers:
+            try:
+                return self.connect(host, port, keepalive, bind_address, bind_port, clean_start,
+                                    properties)
+            except Exception:  # noqa: BLE001 - paho tries the next answer
+                pass
+        raise ValueError("No SRV hosts responded")
+
+    def connect_async(self, host, port=1883, keepalive=60, bind_address="", bind_port=0,
+                      clean_start=MQTT_CLEAN_START_FIRST_ONLY, properties=None):
+        """Stores the connection parameters; loop_start()/loop_forever() (or reconnect())
+        connects."""
+        if bind_port < 0:
+            raise ValueError("Invalid bind port number.")
+        self._state = _CS.MQTT_CS_NEW
+        self.host = host
+        self.port = port
+        self.keepalive = keepalive
+        self._bind_address = bind_address
+        self._bind_port = bind_port
+        self._clean_start = clean_start
+        self._connect_properties = properties
+        self._state = _CS.MQTT_CS_CONNECT_ASYNC
+        self._loop_wakeup.set()
+
+    def reconnect(self):
+        """Connects again with the stored parameters (blocking, as connect())."""
+        if len(self._host) == 0:
+            raise ValueError("Invalid host.")
+        if self._port <= 0:
+            raise ValueError("Invalid port number.")
+        self._state = _CS.MQTT_CS_CONNECTING
+        first = self._protocol == MQTTv5 and self._mqttv5_first_connect
+        self._push_options(first_connection=first)
+        lib = self._lib
+        if self._sock is not None or lib.client_is_connected(self._c):
+            # There is a connection: drop it (no DISCONNECT, no on_disconnect) and connect again.
+            # The engine does that asynchronously; the next loop call carries it out.
+            self._check_call(lib.client_reconnect(self._c))
+            return MQTT_ERR_SUCCESS
+        with self._track_lock:
+            self._suppress_connect_fail += 1
+        rc = lib.client_connect_blocking(self._c)
+        if rc == C.OK:
+            with self._track_lock:
+                self._suppress_connect_fail -= 1
+            self._log_connect()
+            self._reraise()
+            return MQTT_ERR_SUCCESS
+        if rc == C.EBUSY:
+            # Inside a callback, or a connection attempt already under way: ask for a fresh
+            # attempt without waiting for it.
+            with self._track_lock:
+                self._suppress_connect_fail -= 1
+            self._check_call(lib.client_reconnect(self._c))
+            return MQTT_ERR_SUCCESS
+        error = _engine.connect_error(lib, rc, self._host, self._port)
+        self._reraise()
+        raise error
+
+    def _check_call(self, rc):
+        if rc != C.OK:
+            raise ValueError(self._lib.error_message(rc))
+
+    def _log_connect(self):
+        if self._on_log is None and self._logger is None:
+            return
+        will = self._will
+        flags = ((self._username is not None) << 7 | (self._password is not None and
+                                                    self._username is not None) << 6
+                 | (will and self._will_retain) << 5 | (self._will_qos if will else 0) << 3
+                 | will << 2)
+        clean = (self._clean_session if self._protocol != MQTTv5
+                 else self._clean_start is True or self._clean_start == 1 or (
+                     self._clean_start == MQTT_CLEAN_START_FIRST_ONLY
+                     and self._mqttv5_first_connect))
+        flags |= bool(clean) << 1
+        args = ((flags & 0x80) >> 7, (flags & 0x40) >> 6, (flags & 0x20) >> 5,
+                (flags & 0x18) >> 3, (flags & 0x4) >> 2, (flags & 0x2) >> 1, self._keepalive,
+                self._client_id)
+        if self._protocol == MQTTv5:
+            self._easy_log(MQTT_LOG_DEBUG, "Sending CONNECT (u%d, p%d, wr%d, wq%d, wf%d, c%d, "
+                           "k%d) client_id=%s properties=%s", *args, self._connect_properties)
+        else:
+            self._easy_log(MQTT_LOG_DEBUG, "Sending CONNECT (u%d, p%d, wr%d, wq%d, wf%d, c%d, "
+                           "k%d) client_id=%s", *args)
+
+    def disconnect(self, reasoncode=None, properties=None):
+        """Sends DISCONNECT and closes; on_disconnect follows (inside this call when no loop
+        thread runs, as in paho)."""
+        if self._sock is None and not self._lib.client_is_connected(self._c):
+            self._state = _CS.MQTT_CS_DISCONNECTED
+            # A pending engine reconnection (waiting for its back-off) is cancelled too.
+            self._lib.client_disconnect(self._c, 0, None)
+            self._loop_wakeup.set()
+            return MQTT_ERR_NO_CONN
+        self._state = _CS.MQTT_CS_DISCONNECTING
+        self._loop_wakeup.set()
+        code = 0
+        if reasoncode is not None:
+            code = reasoncode.value if isinstance(reasoncode, ReasonCode) else int(reasoncode)
+        if self._protocol == MQTTv5 and (reasoncode is not None or properties is not None):
+            self._easy_log(MQTT_LOG_DEBUG, "Sending DISCONNECT reasonCode=%s properties=%s",
+                           reasoncode, properties)
+        else:
+            self._easy_log(MQTT_LOG_DEBUG, "Sending DISCONNECT")
+        with _engine.OwnedProperties(self._lib, properties if self._protocol == MQTTv5
+                                     else None) as props:
+            rc = self._lib.client_disconnect(self._c, code, props)
+        if rc == C.ENOTCONN:
+            self._state = _CS.MQTT_CS_DISCONNECTED
+            return MQTT_ERR_NO_CONN
+        if rc != C.OK:
+            raise ValueError(self._lib.error_message(rc))
+        self._after_queueing(closing=True)
+        return MQTT_ERR_SUCCESS
+
+    def is_connected(self):
+        return self._state == _CS.MQTT_CS_CONNECTED
+
+    # --- Publishing and subscribing -----------------------------------------------------------
+
+    def publish(self, topic, payload=None, qos=0, retain=False, properties=None):
+        """Publishes (or queues) a message; returns an MQTTMessageInfo (also ``rc, mid``)."""
+        if self._protocol != MQTTv5:
+            if topic is None or len(topic) == 0:
+                raise ValueError("Invalid topic.")
+        topic_bytes = topic.encode("utf-8")
+        if b"+" in topic_bytes or b"#" in topic_bytes:
+            raise ValueError("Publish topic cannot contain wildcards.")
+        if len(topic_bytes) > 65535:
+            raise ValueError("Publish topic is too long.")
+        if qos < 0 or qos > 2:
+            raise ValueError("Invalid QoS level.")
+        local_payload = _encode_payload(payload)
+        if len(local_payload) > 268435455:
+            raise ValueError("Payload too large.")
+        if type(local_payload) is not bytes:
+            local_payload = bytes(local_payload)
+        if self._on_log is not None or self._logger is not None:
+            self._log_publish(topic_bytes, local_payload, qos, retain, properties)
+        lib = self._lib
+        cprops = None
+        if properties is not None and self._protocol == MQTTv5:
+            cprops = _engine.OwnedProperties(lib, properties)
+        try:
+            with self._track_lock:
+                rc = lib.client_publish(self._c, topic_bytes, len(topic_bytes), local_payload,
+                                        len(local_payload), qos, 1 if retain else 0,
+                                        cprops.handle if cprops is not None else None,
+                                        self._token_ref, self._mid_ref)
+                if rc == C.OK:
+                    mid = self._mid.value
+                    self._last_mid = mid
+                    token = self._token.value
+                    if qos == 2 and self._on_publish_registered:
+                        self._qos2_tokens[token] = mid
+                else:
+                    # paho consumes a mid even for a refused message; the engine does not, so
+                    # the next one is reported.
+                    mid = self._last_mid % 65535 + 1
+                    token = 0
+        finally:
+            if cprops is not None:
+                cprops.close()
+        info = MQTTMessageInfo(mid)
+        if rc == C.OK:
+            info._token = token
+            info._engine = self._engine
+            if self._sock is None:
+                # Queued until the next connection: delivered then, but paho reports NO_CONN.
+                info.rc = MQTT_ERR_NO_CONN
+            self._after_queueing()
+            return info
+        if rc == C.ENOTCONN:
+            info.rc = MQTT_ERR_NO_CONN
+        elif rc == C.EQUEUEFULL:
+            info.rc = MQTT_ERR_QUEUE_SIZE
+        elif rc == C.ETOOLARGE:
+            info.rc = MQTT_ERR_PAYLOAD_SIZE
+        elif rc == C.ENOTSUP:
+            info.rc = MQTT_ERR_NOT_SUPPORTED
+        elif rc == C.EINVAL:
+            raise ValueError(lib.error_message(rc))
+        else:
+            info.rc = _engine.loop_rc(rc)
+        return info
+
+    def _log_publish(self, topic, payload, qos, retain, properties):
+        mid = self._last_mid % 65535 + 1
+        if not payload:
+            if self._protocol == MQTTv5:
+                self._easy_log(MQTT_LOG_DEBUG, "Sending PUBLISH (d%d, q%d, r%d, m%d), '%s', "
+                               "properties=%s (NULL payload)", False, qos, retain, mid, topic,
+                               properties)
+            else:
+                self._easy_log(MQTT_LOG_DEBUG, "Sending PUBLISH (d%d, q%d, r%d, m%d), '%s' "
+                               "(NULL payload)", False, qos, retain, mid, topic)
+        elif self._protocol == MQTTv5:
+            self._easy_log(MQTT_LOG_DEBUG, "Sending PUBLISH (d%d, q%d, r%d, m%d), '%s', "
+                           "properties=%s, ... (%d bytes)", False, qos, retain, mid, topic,
+                           properties, len(payload))
+        else:
+            self._easy_log(MQTT_LOG_DEBUG, "Sending PUBLISH (d%d, q%d, r%d, m%d), '%s', ... "
+                           "(%d bytes)", False, qos, retain, mid, topic, len(payload))
+
+    @staticmethod
+    def _filter_ok(sub):
+        # paho's check: non-empty, at most 65535 bytes, '+'/'#' only as whole levels, '#' last.
+        if len(sub) == 0 or len(sub) > 65535:
+            return False
+        for level in sub.split(b"/"):
+            if len(level) > 1 and (b"+" in level or b"#" in level):
+                return False
+        return b"#/" not in sub
+
+    def subscribe(self, topic, qos=0, options=None, properties=None):
+        """Subscribes to one filter or a list; returns ``(rc, mid)``."""
+        topic_qos_list = None
+        if isinstance(topic, tuple):
+            if self._protocol == MQTTv5:
+                topic, options = topic
+                if not isinstance(options, SubscribeOptions):
+                    raise ValueError(
+                        "Subscribe options must be instance of SubscribeOptions class.")
+            else:
+                topic, qos = topic
+        if isinstance(topic, (bytes, str)):
+            if qos < 0 or qos > 2:
+                raise ValueError("Invalid QoS level.")
+            if self._protocol == MQTTv5:
+                if options is None:
+                    options = SubscribeOptions(qos=qos)
+                elif qos != 0:
+                    raise ValueError("Subscribe options and qos parameters cannot be combined.")
+                if not isinstance(options, SubscribeOptions):
+                    raise ValueError(
+                        "Subscribe options must be instance of SubscribeOptions class.")
+                topic_qos_list = [(topic.encode("utf-8"), options)]
+            else:
+                if topic is None or len(topic) == 0:
+                    raise ValueError("Invalid topic.")
+                topic_qos_list = [(topic.encode("utf-8"), qos)]
+        elif isinstance(topic, list):
+            if len(topic) == 0:
+                raise ValueError("Empty topic list")
+            topic_qos_list = []
+            if self._protocol == MQTTv5:
+                for t, o in topic:
+                    if not isinstance(o, SubscribeOptions):
+                        if o < 0 or o > 2:
+                            raise ValueError("Invalid QoS level.")
+                        o = SubscribeOptions(qos=o)
+                    topic_qos_list.append((t.encode("utf-8"), o))
+            else:
+                for t, q in topic:
+                    if isinstance(q, SubscribeOptions) or q < 0 or q > 2:
+                        raise ValueError("Invalid QoS level.")
+                    if t is None or len(t) == 0 or not isinstance(t, (bytes, str)):
+                        raise ValueError("Invalid topic.")
+                    topic_qos_list.append((t.encode("utf-8"), q))
+        if topic_qos_list is None:
+            raise ValueError("No topic specified, or incorrect topic type.")
+        if any(not self._filter_ok(t) for t, _ in topic_qos_list):
+            raise ValueError("Invalid subscription filter.")
+        if self._sock is None:
+            return MQTT_ERR_NO_CONN, None
+
+        subs = (C.Subscription * len(topic_qos_list))()
+        for i, (t, o) in enumerate(topic_qos_list):
+            s = subs[i]
+            s.version = C.SUBSCRIPTION_VERSION
+            s.filter = t
+            s.filter_len = len(t)
+            if isinstance(o, SubscribeOptions):
+                s.qos = o.QoS
+                s.no_local = int(bool(o.noLocal))
+                s.retain_as_published = int(bool(o.retainAsPublished))
+                s.retain_handling = o.retainHandling
+            else:
+                s.qos = o
+        lib = self._lib
+        with _engine.OwnedProperties(lib, properties if self._protocol == MQTTv5
+                                     else None) as props:
+            with self._track_lock:
+                rc = lib.client_subscribe(self._c, subs, len(topic_qos_list), props,
+                                          self._mid_ref)
+                mid = self._mid.value
+                if rc == C.OK:
+                    self._last_mid = mid
+                    self._pending_requests[mid] = True
+        if rc == C.ENOTCONN:
+            return MQTT_ERR_NO_CONN, None
+        if rc != C.OK:
+            raise ValueError(lib.error_message(rc))
+        self._easy_log(MQTT_LOG_DEBUG, "Sending SUBSCRIBE (d%d, m%d) %s", False, mid,
+                       topic_qos_list)
+        self._after_queueing()
+        return MQTT_ERR_SUCCESS, mid
+
+    def unsubscribe(self, topic, properties=None):
+        """Unsubscribes from one filter or a list; returns ``(rc, mid)``."""
+        topic_list = None
+        if topic is None:
+            raise ValueError("Invalid topic.")
+        if isinstance(topic, (bytes, str)):
+            if len(topic) == 0:
+                raise ValueError("Invalid topic.")
+            topic_list = [topic.encode("utf-8")]
+        elif isinstance(topic, list):
+            topic_list = []
+            for t in topic:
+                if len(t) == 0 or not isinstance(t, (bytes, str)):
+                    raise ValueError("Invalid topic.")
+                topic_list.append(t.encode("utf-8"))
+            if not topic_list:
+                # paho sends an UNSUBSCRIBE without filters, which MQTT forbids
+                # [MQTT-3.10.3-2]; see docs/python-compatibility.md.
+                raise ValueError("Empty topic list")
+        if topic_list is None:
+            raise ValueError("No topic specified, or incorrect topic type.")
+        if self._sock is None:
+            return MQTT_ERR_NO_CONN, None
+        n = len(topic_list)
+        filters = (ctypes.c_char_p * n)(*topic_list)
+        lens = (ctypes.c_size_t * n)(*[len(t) for t in topic_list])
+        lib = self._lib
+        with _engine.OwnedProperties(lib, properties if self._protocol == MQTTv5
+                                     else None) as props:
+            with self._track_lock:
+                rc = lib.client_unsubscribe(self._c, filters, lens, n, props, self._mid_ref)
+                mid = self._mid.value
+                if rc == C.OK:
+                    self._last_mid = mid
+                    self._pending_requests[mid] = True
+        if rc == C.ENOTCONN:
+            return MQTT_ERR_NO_CONN, None
+        if rc != C.OK:
+            raise ValueError(lib.error_message(rc))
+        self._easy_log(MQTT_LOG_DEBUG, "Sending UNSUBSCRIBE (d%d, m%d) %s", False, mid,
+                       topic_list)
+        self._after_queueing()
+        return MQTT_ERR_SUCCESS, mid
+
+    def ack(self, mid, qos):
+        """With manual_ack: sends the PUBACK (qos 1) or PUBCOMP (qos 2) for a received message."""
+        if self._manual_ack and qos in (1, 2):
+            rc = self._lib.client_ack(self._c, mid)
+            if rc == C.OK:
+                self._after_queueing()
+                return MQTT_ERR_SUCCESS
+            if rc == C.ENOTFOUND:
+                return MQTT_ERR_NOT_FOUND
+            return _engine.loop_rc(rc)
+        return MQTT_ERR_SUCCESS
+
+    def _after_queueing(self, closing=False):
+        """What paho does right after queueing a packet when no loop thread runs: write it now
+        (QoS 0 on_publish and on_disconnect then run inside the call), or, for an external event
+        loop, ask it to watch the socket for writing."""
+        me = threading.get_ident()
+        if (self._thread is not None or self._forever_thread is not None
+                or self._callback_thread == me):
+            return  # a loop is running (the engine woke it), or we are inside its callback
+        if self._sock is None:
+            return
+        if self._on_socket_register_write is not None:
+            if self._lib.client_want_write(self._c):
+                self._call_socket_register_write()
+            self._reraise()
+            return
+        lib = self._lib
+        rc = lib.client_loop_write(self._c)
+        if closing:
+            # DISCONNECT written: the engine closes and reports on_disconnect in the same call,
+            # unless the socket could not take it all at once.
+            for _ in range(100):
+                if self._sock is None or rc not in (C.OK, C.EWOULDBLOCK):
+                    break
+                rc = lib.client_loop(self._c, 10)
+        self._reraise()
+
+    # --- Loops --------------------------------------------------------------------------------
+
+    def loop(self, timeout=1.0):
+        """One iteration of the network loop (waits up to `timeout` seconds). Never reconnects."""
+        if timeout < 0.0:
+            raise ValueError("Invalid timeout.")
+        if self._sock is None and not self._lib.client_is_connected(self._c):
+            if self._state not in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED,
+                                   _CS.MQTT_CS_NEW, _CS.MQTT_CS_CONNECT_ASYNC):
+                self._state = _CS.MQTT_CS_CONNECTION_LOST
+            return MQTT_ERR_CONN_LOST
+        rc = self._lib.client_loop(self._c, int(timeout * 1000))
+        self._reraise()
+        if rc == C.EBUSY:
+            return MQTT_ERR_SUCCESS  # another thread drives this client at the moment
+        result = _engine.loop_rc(rc)
+        if result == MQTT_ERR_CONN_LOST and self._state == _CS.MQTT_CS_DISCONNECTED:
+            return MQTT_ERR_CONN_LOST
+        return result
+
+    def loop_read(self, max_packets=1):
+        """External loop: the socket is readable."""
+        if self._sock is None:
+            return MQTT_ERR_NO_CONN
+        rc = self._lib.client_loop_read(self._c)
+        self._reraise()
+        if rc == C.EBUSY:
+            return MQTT_ERR_SUCCESS
+        result = _engine.loop_rc(rc)
+        if result != MQTT_ERR_SUCCESS and self._state in (_CS.MQTT_CS_DISCONNECTING,
+                                                          _CS.MQTT_CS_DISCONNECTED):
+            return MQTT_ERR_SUCCESS
+        return result
+
+    def loop_write(self):
+        """External loop: the socket is writable."""
+        if self._sock is None:
+            return MQTT_ERR_NO_CONN
+        try:
+            rc = self._lib.client_loop_write(self._c)
+            self._reraise()
+            if rc == C.EBUSY:
+                return MQTT_ERR_SUCCESS
+            result = _engine.loop_rc(rc)
+            if result != MQTT_ERR_SUCCESS and self._state in (_CS.MQTT_CS_DISCONNECTING,
+                                                              _CS.MQTT_CS_DISCONNECTED):
+                return MQTT_ERR_SUCCESS
+            return result
+        finally:
+            if self.want_write():
+                self._call_socket_register_write()
+            else:
+                self._call_socket_unregister_write()
+
+    def want_write(self):
+        return bool(self._lib.client_want_write(self._c))
+
+    def loop_misc(self):
+        """External loop: keepalive and timers; call about once a second."""
+        if self._sock is None:
+            return MQTT_ERR_NO_CONN
+        rc = self._lib.client_loop_misc(self._c)
+        self._reraise()
+        if rc == C.EBUSY:
+            return MQTT_ERR_SUCCESS
+        if self._sock is None and self._state not in (_CS.MQTT_CS_DISCONNECTING,
+                                                      _CS.MQTT_CS_DISCONNECTED):
+            return MQTT_ERR_CONN_LOST
+        return _engine.loop_rc(rc)
+
+    def socket(self):
+        """The socket the engine uses (fileno(), setsockopt()), or None."""
+        return self._sock
+
+    def _reconnect_wait(self):
+        now = time_func()
+        if self._reconnect_delay is None:
+            self._reconnect_delay = self._reconnect_min_delay
+        else:
+            self._reconnect_delay = min(self._reconnect_delay * 2, self._reconnect_max_delay)
+        target = now + self._reconnect_delay
+        remaining = target - now
+        while (self._state not in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED)
+               and not self._thread_terminate and remaining > 0):
+            self._loop_wakeup.wait(min(remaining, 1))
+            self._loop_wakeup.clear()
+            remaining = target - time_func()
+
+    def _handle_on_connect_fail(self):
+        with self._callback_mutex:
+            on_connect_fail = self.on_connect_fail
+        if on_connect_fail:
+            with self._in_callback():
+                try:
+                    on_connect_fail(self, self._userdata)
+                except Exception as err:  # noqa: BLE001 - paho always swallows these
+                    self._easy_log(MQTT_LOG_ERR, "Caught exception in on_connect_fail: %s", err)
+
+    def loop_forever(self, timeout=1.0, retry_first_connection=False):
+        """Runs the network loop until disconnect(), reconnecting after failures (when
+        reconnect_on_failure). OSError when the first connection fails, unless
+        retry_first_connection."""
+        while not self._thread_terminate:
+            if self._state != _CS.MQTT_CS_CONNECT_ASYNC:
+                break
+            try:
+                self.reconnect()
+            except OSError:
+                self._handle_on_connect_fail()
+                if not retry_first_connection:
+                    raise
+                self._easy_log(MQTT_LOG_DEBUG, "Connection failed, retrying")
+                self._reconnect_wait()
+        lib = self._lib
+        me = threading.get_ident()
+        self._forever_thread = me
+        rc = MQTT_ERR_SUCCESS
+        try:
+            self._set_engine_reconnect(bool(self._reconnect_on_failure))
+            while not self._thread_terminate:
+                if self._state == _CS.MQTT_CS_CONNECT_ASYNC:
+                    # connect_async() was called while we ran (after a disconnect).
+                    try:
+                        self.reconnect()
+                    except OSError:
+                        self._handle_on_connect_fail()
+                        self._reconnect_wait()
+                    continue
+                erc = lib.client_loop_forever(self._c, 1)
+                self._reraise()
+                if erc == C.EBUSY:
+                    # Another thread held the driver for a moment (a publish writing directly).
+                    time.sleep(0.001)
+                    continue
+                if self._state in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED):
+                    rc = MQTT_ERR_CONN_LOST
+                    break
+                if self._thread_terminate:
+                    rc = MQTT_ERR_SUCCESS
+                    break
+                if erc == C.OK:
+                    continue  # stopped for a moment (loop_stop from a callback raced), go on
+                if erc == C.ENOTCONN and self._state == _CS.MQTT_CS_NEW:
+                    if self._thread is not None and me == self._thread.ident:
+                        # loop_start() before connect(): wait for a connection to drive.
+                        self._loop_wakeup.wait(0.5)
+                        self._loop_wakeup.clear()
+                        continue
+                    self._reconnect_wait()
+                    self.reconnect()  # raises ValueError('Invalid host.') as paho does
+                    continue
+                if not self._reconnect_on_failure:
+                    rc = _engine.loop_rc(erc)
+                    break
+                # The engine gave up (a blocking connect() failed meanwhile): paho keeps trying.
+                self._reconnect_wait()
+                if self._thread_terminate or self._state in (_CS.MQTT_CS_DISCONNECTING,
+                                                             _CS.MQTT_CS_DISCONNECTED):
+                    rc = MQTT_ERR_CONN_LOST
+                    break
+                try:
+                    self.reconnect()
+                except OSError:
+                    self._handle_on_connect_fail()
+                    self._easy_log(MQTT_LOG_DEBUG, "Connection failed, retrying")
+        finally:
+            self._forever_thread = None
+            try:
+                self._set_engine_reconnect(False)
+            except ValueError:
+                pass
+        return rc
+
+    def loop_start(self):
+        """Runs loop_forever on a daemon thread (reconnecting after failures)."""
+        if self._thread is not None:
+            return MQTT_ERR_INVAL
+        self._thread_terminate = False
+        self._thread = threading.Thread(target=self._thread_main,
+                                        name=f"paho-mqtt-client-{self._client_id.decode()}")
+        self._thread.daemon = True
+        self._thread.start()
+        return MQTT_ERR_SUCCESS
+
+    def _thread_main(self):
+        try:
+            self.loop_forever(retry_first_connection=True)
+        finally:
+            self._thread = None
+
+    def loop_stop(self):
+        """Stops the loop_start thread. While connected, first lets what is being sent finish
+        (queued packets and unacknowledged QoS > 0 messages), as paho does."""
+        thread = self._thread
+        if thread is None:
+            return MQTT_ERR_INVAL
+        lib = self._lib
+        if threading.current_thread() is not thread:
+            stat = ctypes.c_int64()
+            while thread.is_alive() and lib.client_is_connected(self._c):
+                pending = 0
+                for which in (C.STAT_INFLIGHT, C.STAT_QUEUED):
+                    lib.client_stat(self._c, which, ctypes.byref(stat))
+                    pending += stat.value
+                if not pending and not lib.client_want_write(self._c):
+                    break
+                time.sleep(0.01)
+        self._thread_terminate = True
+        self._loop_wakeup.set()
+        lib.client_loop_stop(self._c)
+        if threading.current_thread() is not thread:
+            thread.join()
+        return MQTT_ERR_SUCCESS
+
+    def _shutdown_at_exit(self):
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._thread_terminate = True
+            self._loop_wakeup.set()
+            self._lib.client_loop_stop(self._c)
+            thread.join(2.0)
+
+    # --- Callback plumbing --------------------------------------------------------------------
+
+    class _CallbackScope:
+        __slots__ = "_client", "_previous"
+
+        def __init__(self, client):
+            self._client = client
+
+        def __enter__(self):
+            self._previous = self._client._callback_thread
+            self._client._callback_thread = threading.get_ident()
+
+        def __exit__(self, *exc):
+            self._client._callback_thread = self._previous
+
+    def _in_callback(self):
+        return Client._CallbackScope(self)
+
+    def _defer_exception(self, exc):
+        """An exception from a callback, to raise when control is back in Python."""
+        if getattr(self._tl, "exc", None) is None:
+            self._tl.exc = exc
+        if self._forever_thread == threading.get_ident():
+            # Make loop_forever return so the exception propagates out of it.
+            self._lib.client_loop_stop(self._c)
+
+    def _reraise(self):
+        exc = getattr(self._tl, "exc", None)
+        if exc is not None:
+            self._tl.exc = None
+            raise exc
+
+    def _user(self, name, func, *args):
+        """Calls a user callback the way paho does: log an exception, re-raise it later unless
+        suppress_exceptions."""
+        with self._in_callback():
+            try:
+                func(self, self._userdata, *args)
+            except Exception as err:  # noqa: BLE001
+                self._easy_log(MQTT_LOG_ERR, "Caught exception in %s: %s", name, err)
+                if not self.suppress_exceptions:
+                    self._defer_exception(err)
+                return False
+        return True
+
+    def _easy_log(self, level, fmt, *args):
+        on_log = self._on_log
+        if on_log is not None:
+            buf = fmt % args
+            try:
+                on_log(self, self._userdata, level, buf)
+            except Exception:  # noqa: BLE001 - never recurse into logging a logging failure
+                pass
+        logger = self._logger
+        if logger is not None:
+            logger.log(LOGGING_LEVEL[level], fmt, *args)
+
+    def _update_log_registration(self):
+        want = self._on_log is not None or self._logger is not None
+        self._update_publish_registration()  # "Received PUBACK" lines come from on_publish
+        if want == self._log_registered:
+            return
+        self._log_registered = want
+        if want:
+            self._lib.client_set_on_log(self._c, self._cfuncs["log"], C.LOG_DEBUG, None,
+                                        ctypes.cast(None, C.release_fn))
+        else:
+            self._lib.client_set_on_log(self._c, ctypes.cast(None, C.on_log_fn), C.LOG_DEBUG,
+                                        None, ctypes.cast(None, C.release_fn))
+
+    def _update_publish_registration(self):
+        want = (self._on_publish is not None or self._on_log is not None
+                or self._logger is not None)
+        if want == self._on_publish_registered:
+            return
+        self._on_publish_registered = want
+        fn = self._cfuncs["publish"] if want else ctypes.cast(None, C.on_publish_fn)
+        self._lib.client_set_on_publish(self._c, fn, None, ctypes.cast(None, C.release_fn))
+
+    # Engine events ------------------------------------------------------------------------------
+
+    def _c_log(self, level, text):
+        self._easy_log(LogLevel(level) if level in (1, 2, 4, 8, 16) else MQTT_LOG_INFO, "%s",
+                       text.decode("utf-8", "replace"))
+
+    def _c_pre_connect(self):
+        func = self.on_pre_connect
+        if func:
+            self._user("on_pre_connect", func)
+
+    def _c_socket_open(self, fd):
+        self._registered_write = False
+        sock = _engine.EngineSocket(fd)
+        self._sock = sock
+        func = self.on_socket_open
+        if func:
+            self._user("on_socket_open", func, sock)
+
+    def _c_socket_close(self, fd):
+        sock = self._sock if self._sock is not None else _engine.EngineSocket(fd)
+        func = self.on_socket_close
+        try:
+            if func:
+                self._user("on_socket_close", func, sock)
+        finally:
+            self._sock = None
+            self._registered_write = False
+
+    def _call_socket_register_write(self):
+        if self._sock is None or self._registered_write:
+            return
+        self._registered_write = True
+        func = self.on_socket_register_write
+        if func:
+            self._user("on_socket_register_write", func, self._sock)
+
+    def _call_socket_unregister_write(self, sock=None):
+        sock = sock or self._sock
+        if not sock or not self._registered_write:
+            return
+        self._registered_write = False
+        func = self.on_socket_unregister_write
+        if func:
+            self._user("on_socket_unregister_write", func, sock)
+
+    def _c_register_write(self, fd):
+        self._call_socket_register_write()
+
+    def _c_unregister_write(self, fd):
+        self._call_socket_unregister_write()
+
+    def _c_connect(self, reason_code, session_present, props):
+        self._state = _CS.MQTT_CS_CONNECTED
+        self._reconnect_delay = None
+        self._mqttv5_first_connect = False
+        v5 = self._protocol == MQTTv5
+        properties = _engine.read_properties(self._lib, props, PacketTypes.CONNACK) if v5 \
+            else None
+        if v5:
+            reason = ReasonCode(PacketTypes.CONNACK, identifier=reason_code)
+            self._easy_log(MQTT_LOG_DEBUG, "Received CONNACK (%s, %s) properties=%s",
+                           session_present, reason, properties)
+        else:
+            self._easy_log(MQTT_LOG_DEBUG, "Received CONNACK (%s, %s)", session_present,
+                           reason_code)
+        self._deliver_connect(reason_code, session_present, properties)
+
+    def _deliver_connect(self, result, session_present, properties):
+        with self._callback_mutex:
+            func = self.on_connect
+        if not func:
+            return
+        v5 = self._protocol == MQTTv5
+        flags = {"session present": session_present & 0x01}
+        if self._callback_api_version == CallbackAPIVersion.VERSION1:
+            if v5:
+                self._user("on_connect", func, flags,
+                           ReasonCode(PacketTypes.CONNACK, identifier=result), properties)
+            else:
+                self._user("on_connect", func, flags, result)
+        else:
+            reason = (ReasonCode(PacketTypes.CONNACK, identifier=result) if v5
+                      else convert_connack_rc_to_reason_code(result))
+            if properties is None:
+                properties = Properties(PacketTypes.CONNACK)
+            self._user("on_connect", func, ConnectFlags(session_present=session_present > 0),
+                       reason, properties)
+
+    def _fail_pending_requests(self):
+        with self._track_lock:
+            for mid in self._pending_requests:
+                self._pending_requests[mid] = False
+
+    def _c_connect_fail(self, error, reason_code):
+        self._fail_pending_requests()
+        if reason_code >= 0:
+            # The broker refused the connection: paho reports the CONNACK to on_connect, then the
+            # closed connection to on_disconnect.
+            self._mqttv5_first_connect = False
+            v5 = self._protocol == MQTTv5
+            self._easy_log(MQTT_LOG_DEBUG, "Received CONNACK (%s, %s)", 0, reason_code)
+            self._deliver_connect(reason_code, 0,
+                                  Properties(PacketTypes.CONNACK) if v5 else None)
+            rc = MQTT_ERR_CONN_REFUSED if 0 < reason_code < 6 else MQTT_ERR_PROTOCOL
+            user_closing = self._state in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED)
+            if not user_closing:
+                self._state = _CS.MQTT_CS_CONNECTION_LOST
+            self._deliver_disconnect(False, MQTT_ERR_SUCCESS if user_closing else rc)
+            return
+        with self._track_lock:
+            suppressed = self._suppress_connect_fail > 0
+            if suppressed:
+                self._suppress_connect_fail -= 1
+        if suppressed:
+            return  # the blocking connect() already raised it
+        if self._state == _CS.MQTT_CS_DISCONNECTING:
+            # disconnect() before the CONNACK: paho reports the end of that connection.
+            self._state = _CS.MQTT_CS_DISCONNECTED
+            if error == C.ECLOSED:
+                self._deliver_disconnect(False, MQTT_ERR_SUCCESS)
+            return
+        if error == C.ECLOSED and self._state in (_CS.MQTT_CS_CONNECTING,):
+            return  # an attempt replaced by reconnect()
+        self._handle_on_connect_fail()
+
+    def _deliver_disconnect(self, from_server, rc, reason=None, properties=None):
+        with self._callback_mutex:
+            func = self.on_disconnect
+        if not func:
+            return
+        if self._callback_api_version == CallbackAPIVersion.VERSION1:
+            if self._protocol == MQTTv5:
+                if from_server:
+                    self._user("on_disconnect", func, reason, properties)
+                else:
+                    self._user("on_disconnect", func, rc, None)
+            else:
+                self._user("on_disconnect", func, rc)
+        else:
+            if reason is None:
+                reason = convert_disconnect_error_code_to_reason_code(rc)
+            if properties is None:
+                properties = Properties(PacketTypes.DISCONNECT)
+            self._user("on_disconnect", func, DisconnectFlags(from_server), reason, properties)
+
+    def _c_disconnect(self, error, reason_code, by_server, props):
+        self._fail_pending_requests()
+        if error == C.ECLOSED and not by_server:
+            # Dropped by reconnect(): paho closes the old socket without on_disconnect.
+            return
+        user_closing = self._state in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED)
+        if by_server and self._protocol == MQTTv5:
+            self._state = _CS.MQTT_CS_DISCONNECTED if user_closing else \
+                _CS.MQTT_CS_CONNECTION_LOST
+            reason = ReasonCode(PacketTypes.DISCONNECT, identifier=reason_code)
+            properties = _engine.read_properties(self._lib, props, PacketTypes.DISCONNECT)
+            self._easy_log(MQTT_LOG_DEBUG, "Received DISCONNECT %s %s", reason, properties)
+            self._deliver_disconnect(True, MQTT_ERR_SUCCESS, reason, properties)
+            return
+        if user_closing or error == C.OK:
+            rc = MQTT_ERR_SUCCESS
+            self._state = _CS.MQTT_CS_DISCONNECTED
+        else:
+            if reason_code == 0x8D:
+                rc = MQTT_ERR_KEEPALIVE
+            elif error == C.EPROTOCOL:
+                rc = MQTT_ERR_PROTOCOL
+            else:
+                rc = MQTT_ERR_CONN_LOST
+            self._state = _CS.MQTT_CS_CONNECTION_LOST
+        self._deliver_disconnect(False, rc)
+
+    def _c_message(self, msg):
+        lib = self._lib
+        size = ctypes.c_size_t()
+        ptr = lib.message_topic(msg, ctypes.byref(size))
+        topic = ctypes.string_at(ptr, size.value) if size.value else b""
+        ptr = lib.message_payload(msg, ctypes.byref(size))
+        payload = ctypes.string_at(ptr, size.value) if size.value else b""
+        qos = lib.message_qos(msg)
+        mid = lib.message_mid(msg)
+        message = MQTTMessage(mid, topic)
+        message.payload = payload
+        message.qos = qos
+        message.retain = bool(lib.message_retain(msg))
+        message.dup = bool(lib.message_dup(msg))
+        message.timestamp = time_func()
+        if qos == 2:
+            message.state = mqtt_ms_wait_for_pubrel
+        if self._protocol == MQTTv5:
+            message.properties = _engine.read_properties(lib, lib.message_properties(msg),
+                                                         PacketTypes.PUBLISH)
+        if self._on_log is not None or self._logger is not None:
+            try:
+                print_topic = topic.decode("utf-8")
+            except UnicodeDecodeError:
+                print_topic = f"TOPIC WITH INVALID UTF-8: {topic!r}"
+            self._easy_log(MQTT_LOG_DEBUG, "Received PUBLISH (d%d, q%d, r%d, m%d), '%s', ...  "
+                           "(%d bytes)", message.dup, qos, message.retain, mid, print_topic,
+                           len(payload))
+        ok = self._handle_on_message(message)
+        if qos and ok and not self._manual_ack:
+            lib.client_ack(self._c, mid)
+
+    def _handle_on_message(self, message):
+        """Runs the topic callbacks that match, or on_message; False when one raised."""
+        try:
+            topic = message.topic
+        except UnicodeDecodeError:
+            topic = None
+        with self._callback_mutex:
+            matched = (list(self._on_message_filtered.iter_match(topic))
+                       if topic is not None else [])
+            on_message = self.on_message if not matched else None
+        ok = True
+        with self._in_callback():
+            for callback in matched:
+                try:
+                    callback(self, self._userdata, message)
+                except Exception as err:  # noqa: BLE001
+                    self._easy_log(MQTT_LOG_ERR, "Caught exception in user defined callback "
+                                   "function %s: %s", getattr(callback, "__name__", callback),
+                                   err)
+                    if not self.suppress_exceptions:
+                        self._defer_exception(err)
+                        ok = False
+        if on_message:
+            ok = self._user("on_message", on_message, message) and ok
+        return ok
+
+    def _c_publish(self, token, status, props):
+        with self._callback_mutex:
+            func = self.on_publish
+        st = status.contents
+        qos2_mid = self._qos2_tokens.pop(token, None) if self._qos2_tokens else None
+        if st.state == C.DELIVERY_ACKNOWLEDGED:
+            packet = PacketTypes.PUBCOMP if qos2_mid is not None else PacketTypes.PUBACK
+        elif st.state == C.DELIVERY_DROPPED and st.drop_reason == C.DROP_REJECTED:
+            packet = PacketTypes.PUBREC if qos2_mid is not None else PacketTypes.PUBACK
+        else:
+            return  # expired or dropped: no acknowledgement to report (see MQTTMessageInfo)
+        mid = st.mid
+        self._easy_log(MQTT_LOG_DEBUG, "Received %s (Mid: %d)",
+                       "PUBCOMP" if packet == PacketTypes.PUBCOMP else "PUBACK", mid)
+        if not func:
+            return
+        if self._callback_api_version == CallbackAPIVersion.VERSION1:
+            self._user("on_publish", func, mid)
+        else:
+            reason = ReasonCode(packet, identifier=st.reason_code)
+            properties = _engine.read_properties(self._lib, props, packet)
+            self._user("on_publish", func, mid, reason, properties)
+
+    def _request_answered(self, mid):
+        with self._track_lock:
+            return self._pending_requests.pop(mid, True)
+
+    def _c_subscribe(self, mid, codes, count, props):
+        if not self._request_answered(mid) or count == 0:
+            return  # no SUBACK will come (the connection closed first)
+        granted = tuple(codes[i] for i in range(count))
+        self._easy_log(MQTT_LOG_DEBUG, "Received SUBACK")
+        with self._callback_mutex:
+            func = self.on_subscribe
+        if not func:
+            return
+        v5 = self._protocol == MQTTv5
+        properties = _engine.read_properties(self._lib, props, PacketTypes.SUBACK)
+        if self._callback_api_version == CallbackAPIVersion.VERSION1 and not v5:
+            self._user("on_subscribe", func, mid, granted)
+            return
+        reasons = [ReasonCode(PacketTypes.SUBACK, identifier=c) for c in granted]
+        self._user("on_subscribe", func, mid, reasons, properties)
+
+    def _c_unsubscribe(self, mid, codes, count, props):
+        if not self._request_answered(mid):
+            return
+        v5 = self._protocol == MQTTv5
+        if v5 and count == 0:
+            return
+        self._easy_log(MQTT_LOG_DEBUG, "Received UNSUBACK (Mid: %d)", mid)
+        with self._callback_mutex:
+            func = self.on_unsubscribe
+        if not func:
+            return
+        reasons = [ReasonCode(PacketTypes.UNSUBACK, identifier=codes[i]) for i in range(count)]
+        properties = _engine.read_properties(self._lib, props, PacketTypes.UNSUBACK)
+        if self._callback_api_version == CallbackAPIVersion.VERSION1:
+            if v5:
+                self._user("on_unsubscribe", func, mid, properties,
+                           reasons[0] if len(reasons) == 1 else reasons)
+            else:
+                self._user("on_unsubscribe", func, mid)
+            return
+        self._user("on_unsubscribe", func, mid, reasons, properties)
+
+    # --- Callback properties and decorators ---------------------------------------------------
+
+    def _callback_property(name, on_set=None):  # noqa: N805 - a helper run at class creation
+        attr = "_" + name
+
+        def getter(self):
+            return getattr(self, attr)
+
+        def setter(self, func):
+            with self._callback_mutex:
+                setattr(self, attr, func)
+            if on_set is not None:
+                on_set(self)
+
+        return property(getter, setter, doc=f"The {name} callback (see paho's documentation).")
+
+    on_log = _callback_property("on_log", _update_log_registration)
+    on_pre_connect = _callback_property("on_pre_connect")
+    on_connect = _callback_property("on_connect")
+    on_connect_fail = _callback_property("on_connect_fail")
+    on_subscribe = _callback_property("on_subscribe")
+    on_message = _callback_property("on_message")
+    on_publish = _callback_property("on_publish", _update_publish_registration)
+    on_unsubscribe = _callback_property("on_unsubscribe")
+    on_disconnect = _callback_property("on_disconnect")
+    on_socket_open = _callback_property("on_socket_open")
+    on_socket_close = _callback_property("on_socket_close")
+    on_socket_register_write = _callback_property("on_socket_register_write")
+    on_socket_unregister_write = _callback_property("on_socket_unregister_write")
+    del _callback_property
+
+    def _decorator(name):  # noqa: N805
+        def method(self):
+            def decorator(func):
+                setattr(self, name, func)
+                return func
+            return decorator
+        method.__name__ = name[3:] + "_callback"
+        return method
+
+    log_callback = _decorator("on_log")
+    pre_connect_callback = _decorator("on_pre_connect")
+    connect_callback = _decorator("on_connect")
+    connect_fail_callback = _decorator("on_connect_fail")
+    subscribe_callback = _decorator("on_subscribe")
+    message_callback = _decorator("on_message")
+    publish_callback = _decorator("on_publish")
+    unsubscribe_callback = _decorator("on_unsubscribe")
+    disconnect_callback = _decorator("on_disconnect")
+    socket_open_callback = _decorator("on_socket_open")
+    socket_close_callback = _decorator("on_socket_close")
+    socket_register_write_callback = _decorator("on_socket_register_write")
+    socket_unregister_write_callback = _decorator("on_socket_unregister_write")
+    del _decorator
+
+    # --- Beyond paho: delivery state and metrics ----------------------------------------------
+
+    def stats(self):
+        """Engine counters: messages and bytes sent/received, inflight, queued, reconnects."""
+        out = {}
+        value = ctypes.c_int64()
+        for name, which in (("messages_sent", C.STAT_MESSAGES_SENT),
+                            ("messages_received", C.STAT_MESSAGES_RECEIVED),
+                            ("bytes_sent", C.STAT_BYTES_SENT),
+                            ("bytes_received", C.STAT_BYTES_RECEIVED),
+                            ("inflight", C.STAT_INFLIGHT), ("queued", C.STAT_QUEUED),
+                            ("reconnects", C.STAT_RECONNECTS),
+                            ("last_disconnect_reason", C.STAT_LAST_DISCONNECT_REASON)):
+            if self._lib.client_stat(self._c, which, ctypes.byref(value)) == C.OK:
+                out[name] = value.value
+        return out
