@@ -17,6 +17,10 @@
 #include "ouzel/options.h"
 #include "ouzel/persistence.h"
 #include "ouzel/properties.h"
+#include "ouzel/tls.h"
 #include "ouzel/version.h"
+
+/* Not included here: ouzel/sys/transport.h (a transport supplied by the application), an
+ * extension point that may still change. Include it yourself to use it. */
 
 #endif /* OUZEL_H */

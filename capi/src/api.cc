@@ -2,6 +2,8 @@
 // are only appended (tests/abi checks the table against the exported symbols).
 #include "ouzel/api.h"
 
+#include "ouzel/sys/transport.h"
+
 extern "C" {
 
 OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
@@ -91,6 +93,10 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_store_loader_add,
       ouzel_persistence_report_init,
       ouzel_client_persistence_report,
+      ouzel_options_set_tls_verify_callback,
+      ouzel_options_set_transport,
+      ouzel_transport_notify,
+      ouzel_transport_set_error,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/src/handles.h"
 #include "capi/src/status_mapping.h"
+#include "capi/src/transport_options.h"
 #include "ouzel/errors.h"
 
 namespace {
@@ -135,6 +136,7 @@ OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts)
   return Guarded([&] {
     if (out == nullptr) return Fail(OUZEL_EINVAL, "out must not be NULL");
     ouzel::ClientOptions options = opts != nullptr ? opts->options : ouzel::ClientOptions();
+    if (int rc = ouzel::capi::CheckTransportOptions(options.transport); rc != OUZEL_OK) return rc;
     std::shared_ptr<ouzel::capi::StoreFront> store;
     ouzel::capi::RecoverySummary recovery;
     if (opts != nullptr) {
@@ -373,7 +375,17 @@ OUZEL_EXTERN int ouzel_client_set_on_connect_fail(ouzel_client* client, ouzel_on
       [&](auto f) { client->client->SetOnConnectFailed(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::ConnectFailedEvent& e) {
-          const int error = e.reason_code.has_value() ? OUZEL_EREFUSED : FromStatus(e.error);
+          // The detail goes to ouzel_last_error_message for the callback to read.
+          int error;
+          if (e.reason_code.has_value()) {
+            error = Fail(OUZEL_EREFUSED,
+                         e.error.ok() ? absl::StrCat("the server refused the connection (CONNACK "
+                                                     "reason code ",
+                                                     *e.reason_code, ")")
+                                      : std::string(e.error.message()));
+          } else {
+            error = FromStatus(e.error);
+          }
           reg->fn(self, error, e.reason_code.has_value() ? *e.reason_code : -1, reg->user_data);
         };
       });
@@ -387,6 +399,8 @@ OUZEL_EXTERN int ouzel_client_set_on_disconnect(ouzel_client* client, ouzel_on_d
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::DisconnectedEvent& e) {
           ouzel_properties props = ouzel_properties::View(e.properties);
+          // The detail goes to ouzel_last_error_message for the callback to read ("" when OK).
+          if (e.error.ok()) ouzel::capi::ClearLastError();
           reg->fn(self, FromStatus(e.error), e.reason_code, e.by_server ? 1 : 0, &props,
                   reg->user_data);
         };

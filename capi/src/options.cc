@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/src/handles.h"
 #include "capi/src/status_mapping.h"
+#include "capi/src/transport_options.h"
 #include "cc/codec/utf8.h"
 #include "cc/topic/topic.h"
 #include "ouzel/errors.h"
@@ -141,6 +142,9 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         if (option >= 60 && option <= 79) {  // persistence (ouzel/persistence.h)
           return ouzel::capi::SetPersistenceInt(&opts->persistence, option, value);
         }
+        if (ouzel::capi::IsTransportIntOption(option)) {
+          return ouzel::capi::SetTransportInt(o.transport, option, value);
+        }
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
     }
   });
@@ -195,6 +199,9 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
       default:
         if (option >= 140 && option <= 149) {  // persistence (ouzel/persistence.h)
           return ouzel::capi::SetPersistenceString(&opts->persistence, option, v);
+        }
+        if (ouzel::capi::IsTransportStringOption(option)) {
+          return ouzel::capi::SetTransportString(o.transport, option, value, v);
         }
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
     }

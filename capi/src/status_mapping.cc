@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "capi/src/store_status.h"
 #include "cc/base/busy_status.h"
 #include "cc/codec/codec_error.h"
@@ -77,6 +78,30 @@ int FromStatus(const absl::Status& status) {
   if (status.ok()) return OUZEL_OK;
   last_error.assign(status.message().data(), status.message().size());
   return CodeFor(status);
+}
+
+absl::Status StatusFromCode(int code, absl::string_view message) {
+  std::string text(message);
+  switch (code) {
+    case OUZEL_EIO:
+      return absl::UnavailableError(text);
+    case OUZEL_ETLS:
+      return TransportError(TransportLayer::kTls, absl::UnavailableError(text));
+    case OUZEL_EREFUSED:
+      return absl::PermissionDeniedError(text);
+    case OUZEL_ETIMEDOUT:
+      return absl::DeadlineExceededError(text);
+    case OUZEL_EPROTOCOL:
+      return absl::DataLossError(text);
+    case OUZEL_ENOTFOUND:
+      return absl::NotFoundError(text);
+    case OUZEL_ENOTSUP:
+      return absl::UnimplementedError(text);
+    case OUZEL_EINVAL:
+      return absl::InvalidArgumentError(text);
+    default:
+      return absl::UnavailableError(absl::StrCat(text, " (error code ", code, ")"));
+  }
 }
 
 int Fail(int code, absl::string_view detail) {

@@ -17,6 +17,11 @@ namespace ouzel::capi {
 
 // The OUZEL_E* code for `status` (OUZEL_OK for OK). Records its message as the thread's last error.
 int FromStatus(const absl::Status& status);
+// The reverse, for errors the application reports to the engine (a custom transport's slots):
+// a status that FromStatus maps back to `code` for OUZEL_EIO, ETLS, EREFUSED, ETIMEDOUT,
+// EPROTOCOL, ENOTFOUND, ENOTSUP and EINVAL. Any other code gives an Unavailable status (OUZEL_EIO)
+// whose message names the code. `code` must not be OUZEL_OK.
+absl::Status StatusFromCode(int code, absl::string_view message);
 // Records `detail` as the thread's last error and returns `code`.
 int Fail(int code, absl::string_view detail);
 // Clears the thread's last error (successful calls leave the previous detail alone, as errno does;

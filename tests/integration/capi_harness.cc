@@ -210,13 +210,14 @@ void Recorder::OnConnect(int32_t reason_code, int32_t session_present,
 void Recorder::OnConnectFail(int32_t error, int32_t reason_code) {
   Scope s(this);
   std::lock_guard<std::mutex> lock(mu_);
-  connect_fails_.push_back(ConnectFailRecord{error, reason_code});
+  connect_fails_.push_back(ConnectFailRecord{error, reason_code, ouzel_last_error_message()});
 }
 
 void Recorder::OnDisconnect(int32_t error, int32_t reason_code, int32_t by_server) {
   Scope s(this);
   std::lock_guard<std::mutex> lock(mu_);
-  disconnects_.push_back(DisconnectRecord{error, reason_code, by_server});
+  disconnects_.push_back(
+      DisconnectRecord{error, reason_code, by_server, ouzel_last_error_message()});
 }
 
 void Recorder::OnMessage(ouzel_client* client, const ouzel_message* msg) {

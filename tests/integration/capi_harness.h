@@ -85,12 +85,14 @@ struct ConnectRecord {
 struct ConnectFailRecord {
   int error = 0;
   int reason_code = 0;
+  std::string message;  // ouzel_last_error_message() inside the callback
 };
 
 struct DisconnectRecord {
   int error = 0;
   int reason_code = 0;
   int by_server = 0;
+  std::string message;  // ouzel_last_error_message() inside the callback
 };
 
 struct PublishRecord {

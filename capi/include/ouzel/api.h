@@ -20,9 +20,15 @@
 #include "ouzel/persistence.h"
 #include "ouzel/properties.h"
 #include "ouzel/sys/store.h"
+#include "ouzel/tls.h"
 #include "ouzel/version.h"
 
 OUZEL_BEGIN_DECLS
+
+/* Declared in ouzel/sys/transport.h, which ouzel.h does not include (an extension point that may
+ * still change); named here only so the table can hold its functions. */
+struct ouzel_transport_vtable;
+struct ouzel_transport_conn;
 
 #define OUZEL_API_VERSION 1
 
@@ -142,6 +148,12 @@ typedef struct ouzel_api {
                           const void* value, size_t value_len);
   int (*persistence_report_init)(ouzel_persistence_report* report, uint32_t version);
   int (*client_persistence_report)(const ouzel_client* client, ouzel_persistence_report* report);
+  int (*options_set_tls_verify_callback)(ouzel_options* opts, ouzel_tls_verify_fn cb,
+                                         void* user_data, ouzel_release_fn release);
+  int (*options_set_transport)(ouzel_options* opts, const struct ouzel_transport_vtable* vtable,
+                               void* user);
+  int (*transport_notify)(struct ouzel_transport_conn* conn, int32_t events);
+  int (*transport_set_error)(struct ouzel_transport_conn* conn, const char* message, size_t len);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

@@ -203,12 +203,14 @@ typedef void (*ouzel_on_connect_fn)(ouzel_client* client, int32_t reason_code,
                                     int32_t session_present, const ouzel_properties* props,
                                     void* user_data);
 /* A connection attempt failed before a successful CONNACK. error: OUZEL_E*; reason_code: the
- * CONNACK code or -1 when none came. */
+ * CONNACK code or -1 when none came. Inside the callback, ouzel_last_error_message() says why
+ * ("TLS handshake with ... failed: certificate has expired", a custom transport's message). */
 typedef void (*ouzel_on_connect_fail_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
                                          void* user_data);
 /* An established connection ended. error: OUZEL_OK after ouzel_client_disconnect, OUZEL_ECLOSED
  * when ouzel_client_reconnect dropped it, else why; reason_code: the DISCONNECT reason (ours or the
- * server's); by_server 0/1; props: the server's DISCONNECT properties (borrowed; may be empty). */
+ * server's); by_server 0/1; props: the server's DISCONNECT properties (borrowed; may be empty).
+ * Inside the callback, ouzel_last_error_message() gives the detail ("" for OUZEL_OK). */
 typedef void (*ouzel_on_disconnect_fn)(ouzel_client* client, int32_t error, int32_t reason_code,
                                        int32_t by_server, const ouzel_properties* props,
                                        void* user_data);

@@ -54,6 +54,35 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_RECONNECT_CLEAN_START 80
 #define OUZEL_OPT_BIND_PORT 81 /* local port to bind before connecting; 0 = any [0] */
 
+/* Transport integer options (TLS for mqtts:// ssl:// wss://, WebSockets for ws:// wss://,
+ * proxies). They apply to the built-in transports only, not to one set with
+ * ouzel_options_set_transport (ouzel/sys/transport.h). */
+/* 0/1: trust the system CA store when neither OUZEL_OPT_TLS_CA_FILE nor _CA_PATH is set [1] */
+#define OUZEL_OPT_TLS_USE_SYSTEM_CAS 30
+/* 0/1: verify the server's certificate chain [1]. 0 is the insecure opt-out: it also skips the
+ * host name check, and any certificate is accepted (the verify callback still runs). */
+#define OUZEL_OPT_TLS_VERIFY_PEER 31
+/* 0/1: check that the certificate names the server's host (or OUZEL_OPT_TLS_SERVER_NAME) [1].
+ * 0 is paho's tls_insecure_set(True): the chain is still verified. */
+#define OUZEL_OPT_TLS_VERIFY_HOSTNAME 32
+#define OUZEL_OPT_TLS_MIN_VERSION 33        /* 0 (TLS 1.2), OUZEL_TLS_V1_2 or _V1_3 [0] */
+#define OUZEL_OPT_TLS_MAX_VERSION 34        /* 0 (the newest), OUZEL_TLS_V1_2 or _V1_3 [0] */
+#define OUZEL_OPT_TLS_SESSION_RESUMPTION 35 /* 0/1: resume TLS sessions on reconnect [1] */
+#define OUZEL_OPT_WS_MAX_FRAME_BYTES 36     /* 1..2^31-1: largest frame sent [65536] */
+#define OUZEL_OPT_WS_MAX_MESSAGE_BYTES 37   /* 0..2^31-1: largest message taken; 0 = no limit [0] */
+#define OUZEL_OPT_PROXY_TYPE 38             /* OUZEL_PROXY_* [OUZEL_PROXY_NONE] */
+/* 0..65535; 0 = the type's default, 8080 (HTTP) or 1080 (SOCKS5) [0] */
+#define OUZEL_OPT_PROXY_PORT 39
+/* 0/1: SOCKS5 sends the broker's name for the proxy to resolve (socks5h) instead of an address
+ * resolved here [1]. HTTP CONNECT always sends the name. */
+#define OUZEL_OPT_PROXY_REMOTE_DNS 40
+/* 0/1: with no proxy set, use the one in the environment variable mqtt_proxy / MQTT_PROXY (a
+ * proxy URI as for OUZEL_OPT_PROXY_URI) unless no_proxy / NO_PROXY names the broker's host [0] */
+#define OUZEL_OPT_PROXY_FROM_ENVIRONMENT 41
+/* 1..2^31-1: time for each layer's handshake (proxy, TLS, WebSocket upgrade), within
+ * OUZEL_OPT_CONNECT_TIMEOUT_MS [30000] */
+#define OUZEL_OPT_HANDSHAKE_TIMEOUT_MS 42
+
 /* String options: ouzel_options_set_string. */
 #define OUZEL_OPT_SERVER_URI 100     /* replaces the list with this one URI */
 #define OUZEL_OPT_ADD_SERVER_URI 101 /* appends a URI; tried in order on (re)connect */
@@ -64,6 +93,52 @@ typedef struct ouzel_options ouzel_options;
  * other address family are then skipped. */
 #define OUZEL_OPT_BIND_ADDRESS 150
 
+/* Transport string options. NULL or "" resets each to its default unless said otherwise. File
+ * and directory names are checked when set (OUZEL_EINVAL naming the file and the reason when it
+ * cannot be read); their contents are read when connecting. Bad contents (not PEM, wrong key
+ * password, a key that does not match the certificate, an unknown cipher list) fail the connection
+ * attempt with OUZEL_EINVAL before any byte is sent (on_connect_fail; the detail in
+ * ouzel_last_error_message inside the callback). */
+#define OUZEL_OPT_TLS_CA_FILE 110      /* PEM file of trusted CA certificates */
+#define OUZEL_OPT_TLS_CA_PATH 111      /* directory of hashed PEM CA certificates (c_rehash) */
+#define OUZEL_OPT_TLS_CERT_FILE 112    /* client certificate (PEM, may hold the chain) */
+#define OUZEL_OPT_TLS_KEY_FILE 113     /* its private key (PEM, may be encrypted) */
+#define OUZEL_OPT_TLS_KEY_PASSWORD 114 /* password of an encrypted key (binary allowed) */
+/* Name for SNI and the host name check; "" = the host of the server URI. */
+#define OUZEL_OPT_TLS_SERVER_NAME 115
+/* ALPN protocols offered, comma-separated ("mqtt" or "x-amzn-mqtt-ca,mqtt"; blanks around names
+ * are ignored); replaces the list. "" or NULL: no ALPN. Each name is 1..255 bytes. */
+#define OUZEL_OPT_TLS_ALPN 116
+#define OUZEL_OPT_TLS_ADD_ALPN 117 /* appends one protocol name (may contain a comma) */
+#define OUZEL_OPT_TLS_CIPHERS 118  /* OpenSSL cipher string for TLS <= 1.2; "" = defaults */
+/* TLS-PSK: set an identity and a key to use a pre-shared key instead of certificates (TLS 1.2
+ * PSK cipher suites; MQTT brokers call it psk/psk_identity). The key is given either as raw
+ * bytes (OUZEL_OPT_TLS_PSK_KEY, binary allowed) or as hex digits (OUZEL_OPT_TLS_PSK_KEY_HEX, what
+ * mosquitto's psk_file and mosquitto_pub --psk take; an even number of [0-9a-fA-F], at most
+ * 512); both set the same key. 1..256 bytes; the identity 1..128 bytes. */
+#define OUZEL_OPT_TLS_PSK_IDENTITY 119
+#define OUZEL_OPT_TLS_PSK_KEY 120
+#define OUZEL_OPT_TLS_PSK_KEY_HEX 121
+/* Appends a header to the WebSocket upgrade request, given as "Name: value" (an HTTP token, a
+ * colon, a value without CR, LF or NUL; blanks around the value are dropped). NULL removes every
+ * header added. Names Ouzel writes itself are refused: Host, Upgrade, Connection,
+ * Sec-WebSocket-Key, -Version, -Protocol (use OUZEL_OPT_WS_SUBPROTOCOL), -Extensions. */
+#define OUZEL_OPT_WS_ADD_HEADER 122
+/* Sec-WebSocket-Protocol offered and required in the reply ["mqtt"]; "" offers none. NULL
+ * restores "mqtt". */
+#define OUZEL_OPT_WS_SUBPROTOCOL 123
+/* A proxy as a URI: http://[user[:password]@]host[:port] (HTTP CONNECT, default port 8080),
+ * socks5://... (the broker's name resolved here) or socks5h://... (resolved by the proxy; default
+ * port 1080). Sets the type, host, port, credentials and OUZEL_OPT_PROXY_REMOTE_DNS at once.
+ * NULL or "": no proxy (OUZEL_PROXY_NONE). */
+#define OUZEL_OPT_PROXY_URI 124
+#define OUZEL_OPT_PROXY_HOST 125     /* name or IP literal (IPv6 without brackets) */
+#define OUZEL_OPT_PROXY_USERNAME 126 /* "" = no authentication */
+#define OUZEL_OPT_PROXY_PASSWORD 127
+/* ouzel_client_new checks the transport options together and fails with OUZEL_EINVAL for a
+ * certificate file without a key file or the reverse, a PSK identity without a key or the
+ * reverse, OUZEL_OPT_TLS_MIN_VERSION above _MAX_VERSION, or a proxy type without a host. */
+
 /* Values. */
 #define OUZEL_QUEUE_FULL_REFUSE_NEW 0
 #define OUZEL_QUEUE_FULL_DROP_OLDEST_QOS0 1
@@ -71,6 +146,11 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_LOST_SESSION_RESEND_AS_NEW 1
 #define OUZEL_QOS2_DELIVERY_ON_PUBLISH 0
 #define OUZEL_QOS2_DELIVERY_ON_PUBREL 1
+#define OUZEL_TLS_V1_2 0x0303 /* the protocol's own version numbers */
+#define OUZEL_TLS_V1_3 0x0304
+#define OUZEL_PROXY_NONE 0
+#define OUZEL_PROXY_HTTP 1 /* HTTP CONNECT (Basic authentication with a user name) */
+#define OUZEL_PROXY_SOCKS5 2
 
 /* Creates options holding the defaults. OUZEL_ENOMEM. */
 OUZEL_EXTERN int ouzel_options_new(ouzel_options** out);

@@ -1,0 +1,498 @@
+#include "capi/src/transport_options.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "capi/src/status_mapping.h"
+#include "cc/transport/proxy_transport.h"
+#include "ouzel/errors.h"
+#include "ouzel/options.h"
+
+namespace ouzel::capi {
+namespace {
+
+constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
+// BoringSSL's limits (PSK_MAX_IDENTITY_LEN, PSK_MAX_PSK_LEN).
+constexpr size_t kMaxPskIdentity = 128;
+constexpr size_t kMaxPskKey = 256;
+
+const char* Name(int32_t option) {
+  switch (option) {
+    case OUZEL_OPT_TLS_USE_SYSTEM_CAS:
+      return "OUZEL_OPT_TLS_USE_SYSTEM_CAS";
+    case OUZEL_OPT_TLS_VERIFY_PEER:
+      return "OUZEL_OPT_TLS_VERIFY_PEER";
+    case OUZEL_OPT_TLS_VERIFY_HOSTNAME:
+      return "OUZEL_OPT_TLS_VERIFY_HOSTNAME";
+    case OUZEL_OPT_TLS_MIN_VERSION:
+      return "OUZEL_OPT_TLS_MIN_VERSION";
+    case OUZEL_OPT_TLS_MAX_VERSION:
+      return "OUZEL_OPT_TLS_MAX_VERSION";
+    case OUZEL_OPT_TLS_SESSION_RESUMPTION:
+      return "OUZEL_OPT_TLS_SESSION_RESUMPTION";
+    case OUZEL_OPT_WS_MAX_FRAME_BYTES:
+      return "OUZEL_OPT_WS_MAX_FRAME_BYTES";
+    case OUZEL_OPT_WS_MAX_MESSAGE_BYTES:
+      return "OUZEL_OPT_WS_MAX_MESSAGE_BYTES";
+    case OUZEL_OPT_PROXY_TYPE:
+      return "OUZEL_OPT_PROXY_TYPE";
+    case OUZEL_OPT_PROXY_PORT:
+      return "OUZEL_OPT_PROXY_PORT";
+    case OUZEL_OPT_PROXY_REMOTE_DNS:
+      return "OUZEL_OPT_PROXY_REMOTE_DNS";
+    case OUZEL_OPT_PROXY_FROM_ENVIRONMENT:
+      return "OUZEL_OPT_PROXY_FROM_ENVIRONMENT";
+    case OUZEL_OPT_HANDSHAKE_TIMEOUT_MS:
+      return "OUZEL_OPT_HANDSHAKE_TIMEOUT_MS";
+    case OUZEL_OPT_TLS_CA_FILE:
+      return "OUZEL_OPT_TLS_CA_FILE";
+    case OUZEL_OPT_TLS_CA_PATH:
+      return "OUZEL_OPT_TLS_CA_PATH";
+    case OUZEL_OPT_TLS_CERT_FILE:
+      return "OUZEL_OPT_TLS_CERT_FILE";
+    case OUZEL_OPT_TLS_KEY_FILE:
+      return "OUZEL_OPT_TLS_KEY_FILE";
+    case OUZEL_OPT_TLS_KEY_PASSWORD:
+      return "OUZEL_OPT_TLS_KEY_PASSWORD";
+    case OUZEL_OPT_TLS_SERVER_NAME:
+      return "OUZEL_OPT_TLS_SERVER_NAME";
+    case OUZEL_OPT_TLS_ALPN:
+      return "OUZEL_OPT_TLS_ALPN";
+    case OUZEL_OPT_TLS_ADD_ALPN:
+      return "OUZEL_OPT_TLS_ADD_ALPN";
+    case OUZEL_OPT_TLS_CIPHERS:
+      return "OUZEL_OPT_TLS_CIPHERS";
+    case OUZEL_OPT_TLS_PSK_IDENTITY:
+      return "OUZEL_OPT_TLS_PSK_IDENTITY";
+    case OUZEL_OPT_TLS_PSK_KEY:
+      return "OUZEL_OPT_TLS_PSK_KEY";
+    case OUZEL_OPT_TLS_PSK_KEY_HEX:
+      return "OUZEL_OPT_TLS_PSK_KEY_HEX";
+    case OUZEL_OPT_WS_ADD_HEADER:
+      return "OUZEL_OPT_WS_ADD_HEADER";
+    case OUZEL_OPT_WS_SUBPROTOCOL:
+      return "OUZEL_OPT_WS_SUBPROTOCOL";
+    case OUZEL_OPT_PROXY_URI:
+      return "OUZEL_OPT_PROXY_URI";
+    case OUZEL_OPT_PROXY_HOST:
+      return "OUZEL_OPT_PROXY_HOST";
+    case OUZEL_OPT_PROXY_USERNAME:
+      return "OUZEL_OPT_PROXY_USERNAME";
+    case OUZEL_OPT_PROXY_PASSWORD:
+      return "OUZEL_OPT_PROXY_PASSWORD";
+    default:
+      return "option";
+  }
+}
+
+int Invalid(int32_t option, absl::string_view why) {
+  return Fail(OUZEL_EINVAL, absl::StrCat(Name(option), ": ", why));
+}
+
+int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
+  return Invalid(option, absl::StrCat(value, " is outside ", lo, "..", hi));
+}
+
+// Names the file and why it cannot be used, so the mistake shows when the option is set rather
+// than as a failed handshake later (mosquitto_tls_set and paho's tls_set check at once too).
+int CheckReadable(int32_t option, const std::string& path, bool directory) {
+  if (directory) {
+    DIR* d = opendir(path.c_str());
+    if (d == nullptr) {
+      return Invalid(option,
+                     absl::StrCat("cannot open directory '", path, "': ", std::strerror(errno)));
+    }
+    closedir(d);
+    return OUZEL_OK;
+  }
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Invalid(option, absl::StrCat("cannot read '", path, "': ", std::strerror(errno)));
+  }
+  struct stat st;
+  const bool is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+  close(fd);
+  if (is_dir) return Invalid(option, absl::StrCat("'", path, "' is a directory, not a file"));
+  return OUZEL_OK;
+}
+
+bool HasNul(absl::string_view v) { return v.find('\0') != absl::string_view::npos; }
+
+// Host names, server names, cipher strings: printable ASCII without blanks.
+bool IsPrintableNoSpace(absl::string_view v) {
+  for (char c : v) {
+    if (c <= ' ' || c == '\x7f') return false;
+  }
+  return true;
+}
+
+// RFC 7230 token (header names, subprotocol names).
+bool IsToken(absl::string_view v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    if (absl::ascii_isalnum(static_cast<unsigned char>(c))) continue;
+    if (std::strchr("!#$%&'*+-.^_`|~", c) == nullptr || c == '\0') return false;
+  }
+  return true;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int SetFlag(int32_t option, int64_t value, bool* field) {
+  if (value != 0 && value != 1) return OutOfRange(option, value, 0, 1);
+  *field = value == 1;
+  return OUZEL_OK;
+}
+
+int SetTlsVersion(int32_t option, int64_t value, uint16_t* field) {
+  if (value != 0 && value != OUZEL_TLS_V1_2 && value != OUZEL_TLS_V1_3) {
+    std::string why = absl::StrCat("0x", absl::Hex(value),
+                                   " is not 0 (default), OUZEL_TLS_V1_2 (0x0303) or "
+                                   "OUZEL_TLS_V1_3 (0x0304)");
+    if (value == 0x0300 || value == 0x0301 || value == 0x0302) {
+      absl::StrAppend(&why, "; SSL 3.0, TLS 1.0 and TLS 1.1 are not supported");
+    }
+    return Invalid(option, why);
+  }
+  *field = static_cast<uint16_t>(value);
+  return OUZEL_OK;
+}
+
+int SetPath(int32_t option, absl::string_view v, bool directory, std::string* field) {
+  if (v.empty()) {
+    field->clear();
+    return OUZEL_OK;
+  }
+  if (HasNul(v)) return Invalid(option, "the path contains a NUL byte");
+  std::string path(v);
+  if (int rc = CheckReadable(option, path, directory); rc != OUZEL_OK) return rc;
+  *field = std::move(path);
+  return OUZEL_OK;
+}
+
+int CheckAlpnName(int32_t option, absl::string_view name) {
+  if (name.empty()) return Invalid(option, "empty protocol name");
+  if (name.size() > 255) {
+    return Invalid(option,
+                   absl::StrCat("protocol name of ", name.size(), " bytes; ALPN allows 1..255"));
+  }
+  if (HasNul(name)) return Invalid(option, "protocol name contains a NUL byte");
+  return OUZEL_OK;
+}
+
+int SetAlpnList(int32_t option, absl::string_view v, std::vector<std::string>* field) {
+  std::vector<std::string> list;
+  if (!v.empty()) {
+    for (absl::string_view part : absl::StrSplit(v, ',')) {
+      part = absl::StripAsciiWhitespace(part);
+      if (part.empty()) {
+        return Invalid(option, absl::StrCat("empty protocol name in the list '", v, "'"));
+      }
+      if (int rc = CheckAlpnName(option, part); rc != OUZEL_OK) return rc;
+      list.emplace_back(part);
+    }
+  }
+  *field = std::move(list);
+  return OUZEL_OK;
+}
+
+int SetPskKeyHex(int32_t option, absl::string_view v, std::string* field) {
+  if (v.empty()) {
+    field->clear();
+    return OUZEL_OK;
+  }
+  if (v.size() % 2 != 0) {
+    return Invalid(option, absl::StrCat("odd number of hex digits (", v.size(), ")"));
+  }
+  if (v.size() / 2 > kMaxPskKey) {
+    return Invalid(option, absl::StrCat("key of ", v.size() / 2, " bytes; at most ", kMaxPskKey));
+  }
+  std::string key;
+  key.reserve(v.size() / 2);
+  for (size_t i = 0; i < v.size(); i += 2) {
+    int hi = HexDigit(v[i]);
+    int lo = HexDigit(v[i + 1]);
+    if (hi < 0 || lo < 0) {
+      size_t at = hi < 0 ? i : i + 1;
+      return Invalid(option, absl::StrCat("'", absl::CEscape(v.substr(at, 1)), "' at offset ", at,
+                                          " is not a hex digit"));
+    }
+    key.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  *field = std::move(key);
+  return OUZEL_OK;
+}
+
+int AddHeader(int32_t option, absl::string_view v,
+              std::vector<std::pair<std::string, std::string>>* headers) {
+  size_t colon = v.find(':');
+  if (colon == absl::string_view::npos) {
+    return Invalid(option, absl::StrCat("'", absl::CEscape(v), "' is not \"Name: value\""));
+  }
+  absl::string_view name = v.substr(0, colon);
+  absl::string_view value = absl::StripAsciiWhitespace(v.substr(colon + 1));
+  if (!IsToken(name)) {
+    return Invalid(option,
+                   absl::StrCat("header name '", absl::CEscape(name),
+                                "' is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)"));
+  }
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      return Invalid(option,
+                     absl::StrCat("the value of header '", name, "' contains CR, LF or NUL"));
+    }
+  }
+  for (const char* own :
+       {"Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+        "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"}) {
+    if (absl::EqualsIgnoreCase(name, own)) {
+      return Invalid(option, absl::StrCat("'", name,
+                                          "' is written by Ouzel's WebSocket handshake and cannot "
+                                          "be added",
+                                          absl::EqualsIgnoreCase(name, "Sec-WebSocket-Protocol")
+                                              ? " (use OUZEL_OPT_WS_SUBPROTOCOL)"
+                                              : ""));
+    }
+  }
+  headers->emplace_back(std::string(name), std::string(value));
+  return OUZEL_OK;
+}
+
+int SetProxyUri(int32_t option, absl::string_view v, ProxyOptions* proxy) {
+  const bool from_environment = proxy->from_environment;
+  if (v.empty()) {
+    *proxy = ProxyOptions();
+    proxy->from_environment = from_environment;
+    return OUZEL_OK;
+  }
+  absl::StatusOr<ProxyOptions> parsed = ParseProxyUri(v);
+  if (!parsed.ok()) {
+    const int code = FromStatus(parsed.status());
+    return Fail(code, absl::StrCat(Name(option), ": ", parsed.status().message()));
+  }
+  *proxy = *std::move(parsed);
+  proxy->from_environment = from_environment;
+  return OUZEL_OK;
+}
+
+}  // namespace
+
+bool IsTransportIntOption(int32_t option) { return option >= 30 && option <= 59; }
+bool IsTransportStringOption(int32_t option) { return option >= 110 && option <= 139; }
+
+int SetTransportInt(TransportOptions& t, int32_t option, int64_t value) {
+  TlsOptions& tls = t.tls;
+  switch (option) {
+    case OUZEL_OPT_TLS_USE_SYSTEM_CAS:
+      return SetFlag(option, value, &tls.use_system_cas);
+    case OUZEL_OPT_TLS_VERIFY_PEER:
+      return SetFlag(option, value, &tls.verify_peer);
+    case OUZEL_OPT_TLS_VERIFY_HOSTNAME:
+      return SetFlag(option, value, &tls.verify_hostname);
+    case OUZEL_OPT_TLS_MIN_VERSION:
+      return SetTlsVersion(option, value, &tls.min_version);
+    case OUZEL_OPT_TLS_MAX_VERSION:
+      return SetTlsVersion(option, value, &tls.max_version);
+    case OUZEL_OPT_TLS_SESSION_RESUMPTION:
+      return SetFlag(option, value, &tls.session_resumption);
+    case OUZEL_OPT_WS_MAX_FRAME_BYTES:
+      if (value < 1 || value > kMaxInt32) return OutOfRange(option, value, 1, kMaxInt32);
+      t.websocket.max_frame_bytes = static_cast<size_t>(value);
+      return OUZEL_OK;
+    case OUZEL_OPT_WS_MAX_MESSAGE_BYTES:
+      if (value < 0 || value > kMaxInt32) return OutOfRange(option, value, 0, kMaxInt32);
+      t.websocket.max_message_bytes = static_cast<size_t>(value);
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_TYPE:
+      switch (value) {
+        case OUZEL_PROXY_NONE:
+          t.proxy.type = ProxyOptions::Type::kNone;
+          return OUZEL_OK;
+        case OUZEL_PROXY_HTTP:
+          t.proxy.type = ProxyOptions::Type::kHttpConnect;
+          return OUZEL_OK;
+        case OUZEL_PROXY_SOCKS5:
+          t.proxy.type = ProxyOptions::Type::kSocks5;
+          return OUZEL_OK;
+        default:
+          return Invalid(option, absl::StrCat(value,
+                                              " is not OUZEL_PROXY_NONE (0), OUZEL_PROXY_HTTP (1) "
+                                              "or OUZEL_PROXY_SOCKS5 (2)"));
+      }
+    case OUZEL_OPT_PROXY_PORT:
+      if (value < 0 || value > 65535) return OutOfRange(option, value, 0, 65535);
+      t.proxy.port = static_cast<uint16_t>(value);
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_REMOTE_DNS:
+      return SetFlag(option, value, &t.proxy.remote_dns);
+    case OUZEL_OPT_PROXY_FROM_ENVIRONMENT:
+      return SetFlag(option, value, &t.proxy.from_environment);
+    case OUZEL_OPT_HANDSHAKE_TIMEOUT_MS:
+      if (value < 1 || value > kMaxInt32) return OutOfRange(option, value, 1, kMaxInt32);
+      t.handshake_timeout = absl::Milliseconds(value);
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+  }
+}
+
+int SetTransportString(TransportOptions& t, int32_t option, const char* value,
+                       absl::string_view v) {
+  TlsOptions& tls = t.tls;
+  switch (option) {
+    case OUZEL_OPT_TLS_CA_FILE:
+      return SetPath(option, v, /*directory=*/false, &tls.ca_file);
+    case OUZEL_OPT_TLS_CA_PATH:
+      return SetPath(option, v, /*directory=*/true, &tls.ca_path);
+    case OUZEL_OPT_TLS_CERT_FILE:
+      return SetPath(option, v, /*directory=*/false, &tls.cert_file);
+    case OUZEL_OPT_TLS_KEY_FILE:
+      return SetPath(option, v, /*directory=*/false, &tls.key_file);
+    case OUZEL_OPT_TLS_KEY_PASSWORD:
+      if (v.size() > 1024) return Invalid(option, "longer than 1,024 bytes");
+      tls.key_password = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_SERVER_NAME:
+      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
+      if (!IsPrintableNoSpace(v)) {
+        return Invalid(
+            option, absl::StrCat("'", absl::CEscape(v), "' contains blanks or control characters"));
+      }
+      tls.server_name = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_ALPN:
+      return SetAlpnList(option, v, &tls.alpn);
+    case OUZEL_OPT_TLS_ADD_ALPN:
+      if (int rc = CheckAlpnName(option, v); rc != OUZEL_OK) return rc;
+      tls.alpn.emplace_back(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_CIPHERS:
+      if (HasNul(v)) return Invalid(option, "contains a NUL byte");
+      tls.cipher_list = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_IDENTITY:
+      if (v.size() > kMaxPskIdentity) {
+        return Invalid(option, absl::StrCat(v.size(), " bytes; at most ", kMaxPskIdentity));
+      }
+      if (HasNul(v)) return Invalid(option, "contains a NUL byte");
+      tls.psk_identity = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_KEY:
+      if (v.size() > kMaxPskKey) {
+        return Invalid(option, absl::StrCat("key of ", v.size(), " bytes; at most ", kMaxPskKey));
+      }
+      tls.psk_key = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_KEY_HEX:
+      return SetPskKeyHex(option, v, &tls.psk_key);
+    case OUZEL_OPT_WS_ADD_HEADER:
+      if (value == nullptr) {
+        t.websocket.headers.clear();
+        return OUZEL_OK;
+      }
+      return AddHeader(option, v, &t.websocket.headers);
+    case OUZEL_OPT_WS_SUBPROTOCOL:
+      if (value == nullptr) {
+        t.websocket.subprotocol = "mqtt";
+        return OUZEL_OK;
+      }
+      if (!v.empty() && !IsToken(v)) {
+        return Invalid(option, absl::StrCat("'", absl::CEscape(v), "' is not an HTTP token"));
+      }
+      t.websocket.subprotocol = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_URI:
+      return SetProxyUri(option, v, &t.proxy);
+    case OUZEL_OPT_PROXY_HOST: {
+      absl::string_view host = v;
+      if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+      }
+      if (host.size() > 255) return Invalid(option, "longer than 255 bytes");
+      if (!IsPrintableNoSpace(host)) {
+        return Invalid(option, absl::StrCat("'", absl::CEscape(host),
+                                            "' contains blanks or control characters"));
+      }
+      t.proxy.host = std::string(host);
+      return OUZEL_OK;
+    }
+    case OUZEL_OPT_PROXY_USERNAME:
+      // SOCKS5 (RFC 1929) carries each in one length byte.
+      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
+      if (HasNul(v)) return Invalid(option, "contains a NUL byte");
+      t.proxy.username = std::string(v);
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_PASSWORD:
+      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
+      t.proxy.password = std::string(v);
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
+  }
+}
+
+int CheckTransportOptions(TransportOptions& t) {
+  const TlsOptions& tls = t.tls;
+  if (!tls.key_file.empty() && tls.cert_file.empty()) {
+    return Fail(OUZEL_EINVAL,
+                "OUZEL_OPT_TLS_KEY_FILE is set but OUZEL_OPT_TLS_CERT_FILE is not: a private key "
+                "needs its certificate");
+  }
+  if (!tls.cert_file.empty() && tls.key_file.empty()) {
+    return Fail(OUZEL_EINVAL,
+                "OUZEL_OPT_TLS_CERT_FILE is set but OUZEL_OPT_TLS_KEY_FILE is not: a client "
+                "certificate needs its private key");
+  }
+  if (tls.psk_identity.empty() != tls.psk_key.empty()) {
+    return Fail(OUZEL_EINVAL, tls.psk_key.empty()
+                                  ? "OUZEL_OPT_TLS_PSK_IDENTITY is set without a key "
+                                    "(OUZEL_OPT_TLS_PSK_KEY or _PSK_KEY_HEX)"
+                                  : "a PSK key is set without OUZEL_OPT_TLS_PSK_IDENTITY");
+  }
+  if (tls.min_version != 0 && tls.max_version != 0 && tls.min_version > tls.max_version) {
+    return Fail(
+        OUZEL_EINVAL,
+        absl::StrCat("OUZEL_OPT_TLS_MIN_VERSION (0x", absl::Hex(tls.min_version),
+                     ") is above OUZEL_OPT_TLS_MAX_VERSION (0x", absl::Hex(tls.max_version), ")"));
+  }
+  ProxyOptions& proxy = t.proxy;
+  if (proxy.type != ProxyOptions::Type::kNone) {
+    if (proxy.host.empty()) {
+      return Fail(OUZEL_EINVAL,
+                  "OUZEL_OPT_PROXY_TYPE is set but OUZEL_OPT_PROXY_HOST is not (or use "
+                  "OUZEL_OPT_PROXY_URI)");
+    }
+    if (proxy.type == ProxyOptions::Type::kHttpConnect &&
+        proxy.username.find(':') != std::string::npos) {
+      return Fail(OUZEL_EINVAL,
+                  "OUZEL_OPT_PROXY_USERNAME: an HTTP proxy user name cannot contain ':' (Basic "
+                  "authentication)");
+    }
+    if (proxy.port == 0) {
+      proxy.port = proxy.type == ProxyOptions::Type::kHttpConnect ? 8080 : 1080;
+    }
+  }
+  return OUZEL_OK;
+}
+
+}  // namespace ouzel::capi
