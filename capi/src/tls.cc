@@ -46,12 +46,13 @@ absl::Status CallVerify(const VerifyRegistration& reg, const ouzel::TlsVerifyInf
                                  certs.empty() ? nullptr : certs.data(),
                                  lens.empty() ? nullptr : lens.data(), certs.size(), reg.user_data);
   if (verdict == 1) return absl::OkStatus();
-  std::string why = absl::StrCat(
-      "the application's verification callback rejected the "
-      "certificate of ",
-      info.host);
-  if (!info.preverified && !info.error.empty()) absl::StrAppend(&why, " (", info.error, ")");
-  if (verdict != 0) absl::StrAppend(&why, "; it returned ", verdict, ", not 0 or 1");
+  // The TLS layer prefixes "verify_callback rejected the certificate: ".
+  std::string why =
+      absl::StrCat("the application's callback returned ", verdict, " for '", info.host, "'");
+  if (verdict != 0) absl::StrAppend(&why, " (not 1, so a rejection)");
+  if (!info.preverified && !info.error.empty()) {
+    absl::StrAppend(&why, "; Ouzel had refused it too: ", info.error);
+  }
   return absl::PermissionDeniedError(why);
 }
 

@@ -458,16 +458,23 @@ int CheckTransportOptions(TransportOptions& t) {
                 "OUZEL_OPT_TLS_KEY_FILE is set but OUZEL_OPT_TLS_CERT_FILE is not: a private key "
                 "needs its certificate");
   }
-  if (!tls.cert_file.empty() && tls.key_file.empty()) {
-    return Fail(OUZEL_EINVAL,
-                "OUZEL_OPT_TLS_CERT_FILE is set but OUZEL_OPT_TLS_KEY_FILE is not: a client "
-                "certificate needs its private key");
-  }
   if (tls.psk_identity.empty() != tls.psk_key.empty()) {
     return Fail(OUZEL_EINVAL, tls.psk_key.empty()
                                   ? "OUZEL_OPT_TLS_PSK_IDENTITY is set without a key "
                                     "(OUZEL_OPT_TLS_PSK_KEY or _PSK_KEY_HEX)"
                                   : "a PSK key is set without OUZEL_OPT_TLS_PSK_IDENTITY");
+  }
+  if (!tls.psk_identity.empty()) {
+    if (!tls.cert_file.empty()) {
+      return Fail(OUZEL_EINVAL,
+                  "TLS-PSK (OUZEL_OPT_TLS_PSK_IDENTITY) and a client certificate "
+                  "(OUZEL_OPT_TLS_CERT_FILE) exclude each other");
+    }
+    if (tls.min_version == OUZEL_TLS_V1_3 || tls.max_version == OUZEL_TLS_V1_3) {
+      return Fail(OUZEL_EINVAL,
+                  "TLS-PSK works with TLS 1.2 only: leave OUZEL_OPT_TLS_MIN_VERSION and "
+                  "_MAX_VERSION at 0 or OUZEL_TLS_V1_2");
+    }
   }
   if (tls.min_version != 0 && tls.max_version != 0 && tls.min_version > tls.max_version) {
     return Fail(

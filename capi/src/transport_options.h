@@ -21,8 +21,9 @@ int SetTransportInt(TransportOptions& t, int32_t option, int64_t value);
 int SetTransportString(TransportOptions& t, int32_t option, const char* value, absl::string_view v);
 
 // Cross-field checks that the order of the setters makes impossible earlier (a key without its
-// certificate, min version above max, a proxy without a host), and defaults that depend on
-// another field (the proxy port). OUZEL_OK or OUZEL_EINVAL.
+// certificate, PSK with a certificate, min version above max, a proxy without a host), and
+// defaults that depend on another field (the proxy port). OUZEL_OK or OUZEL_EINVAL. The TLS
+// layer checks the same when it connects; here the mistake shows at ouzel_client_new.
 int CheckTransportOptions(TransportOptions& t);
 
 }  // namespace ouzel::capi

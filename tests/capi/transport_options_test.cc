@@ -177,6 +177,9 @@ TEST(TransportOptions, FileOptions_CheckedWhenSet) {
       << LastError();
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_KEY_FILE, ""), OUZEL_OK);
   EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
+  // A certificate file alone is fine: the key may follow the certificates in it.
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_CERT_FILE, files.file()), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
 }
 
 TEST(TransportOptions, ServerNameCiphersAndKeyPassword) {
@@ -243,6 +246,22 @@ TEST(TransportOptions, PskKeyRawOrHex_IdentityNeedsKey) {
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_PSK_IDENTITY, std::string(129, 'i')), OUZEL_EINVAL);
   EXPECT_NE(LastError().find("129 bytes; at most 128"), std::string::npos) << LastError();
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_PSK_IDENTITY, std::string("a\0", 2)), OUZEL_EINVAL);
+}
+
+TEST(TransportOptions, PskExcludesCertificatesAndTls13) {
+  Files files;
+  Options o = NewOptions();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_PSK_IDENTITY, "sensor-1"), OUZEL_OK);
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_PSK_KEY_HEX, "0102"), OUZEL_OK);
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_CERT_FILE, files.file()), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_EINVAL);
+  EXPECT_NE(LastError().find("exclude each other"), std::string::npos) << LastError();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_TLS_CERT_FILE, ""), OUZEL_OK);
+  EXPECT_EQ(ouzel_options_set_int(o.get(), OUZEL_OPT_TLS_MAX_VERSION, OUZEL_TLS_V1_3), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_EINVAL);
+  EXPECT_NE(LastError().find("TLS-PSK works with TLS 1.2 only"), std::string::npos) << LastError();
+  EXPECT_EQ(ouzel_options_set_int(o.get(), OUZEL_OPT_TLS_MAX_VERSION, OUZEL_TLS_V1_2), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
 }
 
 TEST(TransportOptions, TlsVersionBoundsCheckedTogether) {

@@ -99,9 +99,11 @@ typedef struct ouzel_options ouzel_options;
  * password, a key that does not match the certificate, an unknown cipher list) fail the connection
  * attempt with OUZEL_EINVAL before any byte is sent (on_connect_fail; the detail in
  * ouzel_last_error_message inside the callback). */
-#define OUZEL_OPT_TLS_CA_FILE 110      /* PEM file of trusted CA certificates */
-#define OUZEL_OPT_TLS_CA_PATH 111      /* directory of hashed PEM CA certificates (c_rehash) */
-#define OUZEL_OPT_TLS_CERT_FILE 112    /* client certificate (PEM, may hold the chain) */
+#define OUZEL_OPT_TLS_CA_FILE 110 /* PEM file of trusted CA certificates */
+#define OUZEL_OPT_TLS_CA_PATH 111 /* directory of hashed PEM CA certificates (c_rehash) */
+/* Client certificate (PEM, may hold the chain), and its private key too when
+ * OUZEL_OPT_TLS_KEY_FILE is not set. */
+#define OUZEL_OPT_TLS_CERT_FILE 112
 #define OUZEL_OPT_TLS_KEY_FILE 113     /* its private key (PEM, may be encrypted) */
 #define OUZEL_OPT_TLS_KEY_PASSWORD 114 /* password of an encrypted key (binary allowed) */
 /* Name for SNI and the host name check; "" = the host of the server URI. */
@@ -135,9 +137,10 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_PROXY_HOST 125     /* name or IP literal (IPv6 without brackets) */
 #define OUZEL_OPT_PROXY_USERNAME 126 /* "" = no authentication */
 #define OUZEL_OPT_PROXY_PASSWORD 127
-/* ouzel_client_new checks the transport options together and fails with OUZEL_EINVAL for a
- * certificate file without a key file or the reverse, a PSK identity without a key or the
- * reverse, OUZEL_OPT_TLS_MIN_VERSION above _MAX_VERSION, or a proxy type without a host. */
+/* ouzel_client_new checks the transport options together and fails with OUZEL_EINVAL for a key
+ * file without a certificate file, a PSK identity without a key or the reverse, PSK together
+ * with a client certificate or with TLS 1.3, OUZEL_OPT_TLS_MIN_VERSION above _MAX_VERSION, or a
+ * proxy type without a host. */
 
 /* Values. */
 #define OUZEL_QUEUE_FULL_REFUSE_NEW 0
