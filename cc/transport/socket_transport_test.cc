@@ -359,13 +359,24 @@ TEST(SocketTransportTest, UnixSocketErrorsNameThePath) {
   EXPECT_EQ(too_long.status.code(), absl::StatusCode::kInvalidArgument) << too_long.status;
 }
 
-// mqtts:// and ssl:// are TLS now (tls_transport_test.cc); WebSockets until they land.
-TEST(SocketTransportTest, FactoryReportsUnimplementedSchemesClearly) {
-  for (const char* uri : {"ws://127.0.0.1", "wss://127.0.0.1"}) {
-    Connected c = ConnectLikeTheLoop(uri, absl::Seconds(1));
-    EXPECT_EQ(c.status.code(), absl::StatusCode::kUnimplemented) << uri;
-    EXPECT_NE(c.status.message().find("not implemented yet"), absl::string_view::npos) << uri;
-    EXPECT_EQ(c.transport, nullptr);
+// Every scheme has its layers now (TLS: tls_transport_test.cc, WebSockets:
+// websocket_transport_test.cc); the factory stacks them innermost first.
+TEST(SocketTransportTest, FactoryStacksTheLayersEachSchemeNeeds) {
+  std::shared_ptr<Waker> waker = *Waker::Create();
+  const std::pair<const char*, const char*> kCases[] = {
+      {"mqtt://127.0.0.1", "tcp 127.0.0.1:1883"},
+      {"mqtts://127.0.0.1", "tls over tcp 127.0.0.1:8883"},
+      {"ssl://127.0.0.1", "tls over tcp 127.0.0.1:8883"},
+      {"ws://127.0.0.1", "ws://127.0.0.1:80/mqtt over tcp 127.0.0.1:80"},
+      {"wss://127.0.0.1/x", "wss://127.0.0.1:443/x over tls over tcp 127.0.0.1:443"},
+  };
+  for (const auto& [uri, description] : kCases) {
+    absl::StatusOr<ServerAddress> address = ServerAddress::Parse(uri);
+    ASSERT_TRUE(address.ok()) << address.status();
+    auto t =
+        CreateTransport(*address, TransportOptions(), TransportContext{waker, nullptr, nullptr});
+    ASSERT_TRUE(t.ok()) << uri << ": " << t.status();
+    EXPECT_EQ((*t)->Describe(), description);
   }
 }
 
