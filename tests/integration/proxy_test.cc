@@ -19,6 +19,7 @@
 #include "cc/transport/transport_error.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fixtures/certs.h"
 #include "tests/fixtures/fixture_util.h"
 #include "tests/fixtures/mosquitto_fixture.h"
 #include "tests/fixtures/proxy_fixture.h"
@@ -28,6 +29,7 @@ namespace {
 
 using fixtures::MosquittoBroker;
 using fixtures::ProxyServer;
+using fixtures::TestCertificates;
 using testing::EventRecorder;
 using ::testing::HasSubstr;
 using testing::LoopMode;
@@ -40,6 +42,7 @@ constexpr char kPassword[] = "s3cret-pw";
 constexpr char kLocalOnlyName[] = "broker.ouzel-proxy.test";
 
 MosquittoBroker* broker = nullptr;
+TestCertificates* certs = nullptr;
 ProxyServer* http_proxy = nullptr;        // tinyproxy, no auth, every port
 ProxyServer* http_auth_proxy = nullptr;   // tinyproxy, Basic auth, broker + closed port only
 ProxyServer* socks_proxy = nullptr;       // Dante, no auth
@@ -49,8 +52,16 @@ int closed_port = 0;                      // nothing listens there
 class ProxyEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
+    absl::StatusOr<TestCertificates> generated = TestCertificates::Generate();
+    ASSERT_TRUE(generated.ok()) << generated.status();
+    certs = new TestCertificates(*std::move(generated));
     MosquittoBroker::Options b;
     b.ipv6 = true;  // so "localhost" works whichever address a proxy resolves it to
+    MosquittoBroker::TlsListener tls;
+    tls.cafile = certs->ca_cert;
+    tls.certfile = certs->server_cert;
+    tls.keyfile = certs->server_key;
+    b.tls.push_back(tls);
     absl::StatusOr<std::unique_ptr<MosquittoBroker>> started = MosquittoBroker::Start(b);
     ASSERT_TRUE(started.ok()) << started.status();
     broker = started->release();
@@ -72,6 +83,7 @@ class ProxyEnvironment : public ::testing::Environment {
   void TearDown() override {
     for (ProxyServer* p : {http_proxy, http_auth_proxy, socks_proxy, socks_auth_proxy}) delete p;
     delete broker;
+    delete certs;
   }
 
  private:
@@ -102,10 +114,12 @@ std::shared_ptr<Resolver> ClientResolver(const std::string& local_only_ip = "127
 }
 
 std::unique_ptr<Client> MakeClient(const std::string& server, const ProxyOptions& proxy,
-                                   std::shared_ptr<Resolver> resolver = ClientResolver()) {
+                                   std::shared_ptr<Resolver> resolver = ClientResolver(),
+                                   const std::string& ca_file = "") {
   ClientOptions o;
   o.servers = {server};
   o.transport.proxy = proxy;
+  o.transport.tls.ca_file = ca_file.empty() && certs != nullptr ? certs->ca_cert : ca_file;
   o.resolver = std::move(resolver);
   o.session.client_id = absl::StrCat(
       "proxy-test-", ::testing::UnitTest::GetInstance()->current_test_info()->test_case_name());
@@ -157,13 +171,26 @@ void RoundTrip(Client* client, LoopMode mode, const std::string& topic) {
   EXPECT_TRUE(runner.hook_errors().empty()) << runner.hook_errors()[0];
 }
 
-// Whether the proxy's log mentions a connection to the broker ("127.0.0.1:PORT" for tinyproxy,
-// "127.0.0.1.PORT" / "::1.PORT" for Dante).
-bool ProxyReachedBroker(const ProxyServer& proxy, const std::string& host = "127.0.0.1") {
-  std::string log = proxy.Log();
-  return absl::StrContains(log, absl::StrCat(host, ":", broker->port())) ||
-         absl::StrContains(log, absl::StrCat(host, ".", broker->port()));
-}
+// What a proxy logs from now on: whether it connected to the broker ("127.0.0.1:PORT" in
+// tinyproxy's log, "127.0.0.1.PORT" / "::1.PORT" in Dante's). Only lines written after the mark
+// count, since one proxy serves every test.
+class ProxyLog {
+ public:
+  explicit ProxyLog(const ProxyServer* proxy) : proxy_(proxy), offset_(proxy->Log().size()) {}
+  std::string Fresh() const {
+    std::string log = proxy_->Log();
+    return log.size() > offset_ ? log.substr(offset_) : "";
+  }
+  bool Reached(const std::string& host, int port) const {
+    std::string fresh = Fresh();
+    return absl::StrContains(fresh, absl::StrCat(host, ":", port)) ||
+           absl::StrContains(fresh, absl::StrCat(host, ".", port));
+  }
+
+ private:
+  const ProxyServer* proxy_;
+  size_t offset_;
+};
 
 // A failed connection attempt's status (Connect() on the caller's thread).
 absl::Status ConnectError(Client* client) {
@@ -182,42 +209,64 @@ class ProxyRoundTripTest : public ::testing::TestWithParam<LoopMode> {
 TEST_P(ProxyRoundTripTest, HttpConnect) {
   ASSERT_NE(http_proxy, nullptr);
   auto client = MakeClient(BrokerUri("127.0.0.1"), ProxyFor(*http_proxy));
+  ProxyLog log(http_proxy);
   RoundTrip(client.get(), GetParam(), Topic("http"));
-  EXPECT_TRUE(ProxyReachedBroker(*http_proxy)) << http_proxy->Log();
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port())) << log.Fresh();
 }
 
 TEST_P(ProxyRoundTripTest, HttpConnectWithBasicAuth) {
   ASSERT_NE(http_auth_proxy, nullptr);
   auto client = MakeClient(BrokerUri("127.0.0.1"), ProxyFor(*http_auth_proxy));
+  ProxyLog log(http_auth_proxy);
   RoundTrip(client.get(), GetParam(), Topic("http-auth"));
-  EXPECT_TRUE(ProxyReachedBroker(*http_auth_proxy)) << http_auth_proxy->Log();
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port())) << log.Fresh();
 }
 
 // The client cannot resolve "localhost" (its resolver knows only the proxy): Dante does.
 TEST_P(ProxyRoundTripTest, Socks5RemoteResolution) {
   ASSERT_NE(socks_proxy, nullptr);
   auto client = MakeClient(BrokerUri("localhost"), ProxyFor(*socks_proxy, /*remote_dns=*/true));
+  ProxyLog log(socks_proxy);
   RoundTrip(client.get(), GetParam(), Topic("socks5h"));
-  EXPECT_TRUE(ProxyReachedBroker(*socks_proxy, "127.0.0.1") ||
-              ProxyReachedBroker(*socks_proxy, "::1"))
-      << socks_proxy->Log();
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port()) || log.Reached("::1", broker->port()))
+      << log.Fresh();
 }
 
 // Only the client can resolve kLocalOnlyName: it sends Dante the address.
 TEST_P(ProxyRoundTripTest, Socks5LocalResolutionIpv4) {
   ASSERT_NE(socks_proxy, nullptr);
   auto client = MakeClient(BrokerUri(kLocalOnlyName), ProxyFor(*socks_proxy, /*remote_dns=*/false));
+  ProxyLog log(socks_proxy);
   RoundTrip(client.get(), GetParam(), Topic("socks5-v4"));
-  EXPECT_TRUE(ProxyReachedBroker(*socks_proxy, "127.0.0.1")) << socks_proxy->Log();
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port())) << log.Fresh();
 }
 
 TEST_P(ProxyRoundTripTest, Socks5WithUsernamePassword) {
   ASSERT_NE(socks_auth_proxy, nullptr);
   auto client = MakeClient(BrokerUri("127.0.0.1"), ProxyFor(*socks_auth_proxy));
+  ProxyLog log(socks_auth_proxy);
   RoundTrip(client.get(), GetParam(), Topic("socks5-auth"));
-  EXPECT_TRUE(ProxyReachedBroker(*socks_auth_proxy)) << socks_auth_proxy->Log();
-  EXPECT_TRUE(absl::StrContains(socks_auth_proxy->Log(), absl::StrCat("username%", kUser)))
-      << socks_auth_proxy->Log();
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port())) << log.Fresh();
+  EXPECT_THAT(log.Fresh(), HasSubstr(absl::StrCat("username%", kUser)));
+}
+
+// TLS runs end to end with the broker on top of the tunnel; the proxies see only ciphertext.
+TEST_P(ProxyRoundTripTest, TlsThroughHttpConnect) {
+  ASSERT_NE(http_proxy, nullptr);
+  auto client =
+      MakeClient(absl::StrCat("mqtts://127.0.0.1:", broker->tls_port()), ProxyFor(*http_proxy));
+  ProxyLog log(http_proxy);
+  RoundTrip(client.get(), GetParam(), Topic("tls-http"));
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->tls_port())) << log.Fresh();
+}
+
+TEST_P(ProxyRoundTripTest, TlsThroughSocks5) {
+  ASSERT_NE(socks_auth_proxy, nullptr);
+  auto client = MakeClient(absl::StrCat("mqtts://127.0.0.1:", broker->tls_port()),
+                           ProxyFor(*socks_auth_proxy));
+  ProxyLog log(socks_auth_proxy);
+  RoundTrip(client.get(), GetParam(), Topic("tls-socks5"));
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->tls_port())) << log.Fresh();
 }
 
 INSTANTIATE_TEST_SUITE_P(LoopModes, ProxyRoundTripTest,
@@ -229,8 +278,9 @@ TEST(ProxyTest, Socks5LocalResolutionSendsIpv6Address) {
   ASSERT_NE(socks_proxy, nullptr);
   auto client =
       MakeClient(BrokerUri(kLocalOnlyName), ProxyFor(*socks_proxy, false), ClientResolver("::1"));
+  ProxyLog log(socks_proxy);
   RoundTrip(client.get(), LoopMode::kThread, "ouzel/proxy/socks5-v6");
-  EXPECT_TRUE(ProxyReachedBroker(*socks_proxy, "::1")) << socks_proxy->Log();
+  EXPECT_TRUE(log.Reached("::1", broker->port())) << log.Fresh();
 }
 
 TEST(ProxyTest, HttpWrongPasswordIsPermissionDeniedNamingTheProxy) {
@@ -326,6 +376,15 @@ TEST(ProxyTest, Socks5MissingCredentialsIsPermissionDenied) {
   EXPECT_THAT(s.message(), HasSubstr("accepts no offered authentication method"));
 }
 
+// A TLS failure behind a working proxy is the TLS layer's, not the proxy's.
+TEST(ProxyTest, TlsFailureThroughAProxyIsMarkedTls) {
+  ASSERT_NE(socks_proxy, nullptr);
+  auto client = MakeClient(absl::StrCat("mqtts://127.0.0.1:", broker->tls_port()),
+                           ProxyFor(*socks_proxy), ClientResolver(), certs->other_ca_cert);
+  absl::Status s = ConnectError(client.get());
+  EXPECT_EQ(FailedTransportLayer(s), TransportLayer::kTls) << s;
+}
+
 TEST(ProxyTest, ProxyNotListeningIsUnavailableNamingTheProxy) {
   ProxyOptions p;
   p.type = ProxyOptions::Type::kHttpConnect;
@@ -356,11 +415,10 @@ class ProxyEnvironmentVariablesTest : public ::testing::Test {
 TEST_F(ProxyEnvironmentVariablesTest, MqttProxyIsUsedWhenTheApplicationOptsIn) {
   ASSERT_NE(http_auth_proxy, nullptr);
   setenv("mqtt_proxy", http_auth_proxy->Uri().c_str(), 1);
-  size_t log_before = http_auth_proxy->Log().size();
+  ProxyLog log(http_auth_proxy);
   auto client = MakeClient(BrokerUri("127.0.0.1"), FromEnvironment());
   RoundTrip(client.get(), LoopMode::kThread, "ouzel/proxy/env");
-  std::string fresh = http_auth_proxy->Log().substr(log_before);
-  EXPECT_THAT(fresh, HasSubstr(absl::StrCat("127.0.0.1:", broker->port()))) << fresh;
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->port())) << log.Fresh();
 }
 
 TEST_F(ProxyEnvironmentVariablesTest, NoProxyBypassesTheProxy) {
