@@ -62,6 +62,9 @@ class ProxyEnvironment : public ::testing::Environment {
     tls.certfile = certs->server_cert;
     tls.keyfile = certs->server_key;
     b.tls.push_back(tls);
+    tls.websockets = true;  // tls_ports()[1]: wss
+    b.tls.push_back(tls);
+    b.websockets = true;
     absl::StatusOr<std::unique_ptr<MosquittoBroker>> started = MosquittoBroker::Start(b);
     ASSERT_TRUE(started.ok()) << started.status();
     broker = started->release();
@@ -267,6 +270,25 @@ TEST_P(ProxyRoundTripTest, TlsThroughSocks5) {
   ProxyLog log(socks_auth_proxy);
   RoundTrip(client.get(), GetParam(), Topic("tls-socks5"));
   EXPECT_TRUE(log.Reached("127.0.0.1", broker->tls_port())) << log.Fresh();
+}
+
+// WebSockets too: the upgrade request and the frames go through the tunnel.
+TEST_P(ProxyRoundTripTest, WebSocketThroughHttpConnect) {
+  ASSERT_NE(http_proxy, nullptr);
+  ProxyLog log(http_proxy);
+  auto client = MakeClient(absl::StrCat("ws://127.0.0.1:", broker->websocket_port(), "/mqtt"),
+                           ProxyFor(*http_proxy));
+  RoundTrip(client.get(), GetParam(), Topic("ws-http"));
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->websocket_port())) << log.Fresh();
+}
+
+TEST_P(ProxyRoundTripTest, SecureWebSocketThroughSocks5) {
+  ASSERT_NE(socks_proxy, nullptr);
+  ProxyLog log(socks_proxy);
+  auto client = MakeClient(absl::StrCat("wss://127.0.0.1:", broker->tls_ports()[1], "/mqtt"),
+                           ProxyFor(*socks_proxy));
+  RoundTrip(client.get(), GetParam(), Topic("wss-socks5"));
+  EXPECT_TRUE(log.Reached("127.0.0.1", broker->tls_ports()[1])) << log.Fresh();
 }
 
 INSTANTIATE_TEST_SUITE_P(LoopModes, ProxyRoundTripTest,
