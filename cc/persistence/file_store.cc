@@ -23,7 +23,7 @@
 #include "cc/base/byte_buffer.h"
 #include "cc/base/status_macros.h"
 #include "cc/persistence/record_codec.h"
-#include "cc/persistence/session_state.h"
+#include "cc/persistence/store_state.h"
 
 namespace ouzel {
 namespace {
@@ -257,7 +257,7 @@ class FileStore::Impl {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  SessionState state_;
+  StoreState state_;
   // Record sizes of what is live, for max_bytes and for the size compaction would leave.
   absl::flat_hash_map<uint64_t, size_t> out_sizes_;
   absl::flat_hash_map<uint16_t, size_t> in_sizes_;
@@ -272,7 +272,7 @@ class FileStore::Impl {
   uint64_t compact_floor_ = 0;  // after a failed compaction, wait until the log is this large
   absl::Status failed_;         // sticky: the first write or sync failure
   bool unsynced_ = false;       // written since the last sync
-  bool syncing_ = false;        // the syncer is in fdatasync outside the lock
+  int syncs_in_flight_ = 0;     // fdatasync calls running outside the lock
   bool stop_ = false;
   std::chrono::steady_clock::time_point last_sync_;
   std::thread syncer_;
@@ -633,10 +633,18 @@ absl::Status FileStore::Impl::WriteBatch(Lock&) {
 }
 
 absl::Status FileStore::Impl::SyncNow(Lock& lock) {
-  cv_.wait(lock, [&] { return !syncing_; });
-  const int err = CallSync(fd_.get());
-  if (err != 0) return Fail(Errno(err, "fdatasync", log_path_));
+  // fdatasync without the lock: Put calls from other threads keep filling the batch meanwhile,
+  // and the next Flush writes them together (group commit). Compaction waits for
+  // `syncs_in_flight_` before it replaces the descriptor.
   unsynced_ = false;
+  ++syncs_in_flight_;
+  const int fd = fd_.get();
+  lock.unlock();
+  const int err = CallSync(fd);
+  lock.lock();
+  --syncs_in_flight_;
+  cv_.notify_all();
+  if (err != 0) return Fail(Errno(err, "fdatasync", log_path_));
   last_sync_ = std::chrono::steady_clock::now();
   ++stats_.syncs;
   return absl::OkStatus();
@@ -677,23 +685,8 @@ void FileStore::Impl::SyncerLoop() {
     // At most one sync per interval: records written meanwhile share it (group commit).
     cv_.wait_until(lock, last_sync_ + interval, [&] { return stop_; });
     if (stop_) return;
-    if (!unsynced_ || syncing_ || !failed_.ok()) continue;
-    // fdatasync without the lock, so the loop thread keeps appending and writing meanwhile;
-    // compaction waits for `syncing_` before it replaces the descriptor.
-    unsynced_ = false;
-    syncing_ = true;
-    const int fd = fd_.get();
-    lock.unlock();
-    const int err = CallSync(fd);
-    lock.lock();
-    syncing_ = false;
-    last_sync_ = std::chrono::steady_clock::now();
-    if (err != 0) {
-      Fail(Errno(err, "fdatasync", log_path_)).IgnoreError();
-    } else {
-      ++stats_.syncs;
-    }
-    cv_.notify_all();
+    if (!unsynced_ || !failed_.ok()) continue;
+    SyncNow(lock).IgnoreError();  // a failure fails the store; the next call reports it
   }
 }
 
@@ -744,7 +737,8 @@ absl::Status FileStore::Impl::CompactLocked(Lock& lock) {
     unlink(compact_path_.c_str());
     return s;
   }
-  cv_.wait(lock, [&] { return !syncing_; });  // the syncer may be using the old descriptor
+  // A sync running outside the lock may be using the old descriptor.
+  cv_.wait(lock, [&] { return syncs_in_flight_ == 0; });
   fd_ = std::move(fd);
   header_size_ = header;
   file_size_ = image.size();

@@ -16,7 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "cc/persistence/session_state.h"
+#include "cc/persistence/store_state.h"
 #include "cc/session/session_store.h"
 
 namespace ouzel {
@@ -35,7 +35,7 @@ class MemoryStore final : public SessionStore {
 
  private:
   mutable std::mutex mu_;
-  SessionState state_;
+  StoreState state_;
 };
 
 }  // namespace ouzel

@@ -1,8 +1,8 @@
-// SessionState: the live content of a stored session, as the SessionStore calls leave it. Shared by
+// StoreState: the live content of a stored session, as the SessionStore calls leave it. Shared by
 // MemoryStore and FileStore (which replays its log into one), so both mean the same thing.
 // Not thread-safe; the stores lock around it.
-#ifndef OUZEL_CC_PERSISTENCE_SESSION_STATE_H_
-#define OUZEL_CC_PERSISTENCE_SESSION_STATE_H_
+#ifndef OUZEL_CC_PERSISTENCE_STORE_STATE_H_
+#define OUZEL_CC_PERSISTENCE_STORE_STATE_H_
 
 #include <cstdint>
 #include <map>
@@ -14,7 +14,7 @@
 
 namespace ouzel {
 
-class SessionState {
+class StoreState {
  public:
   // Outgoing messages by token: tokens grow in acceptance order, so this is publish order.
   using Outgoing = std::map<uint64_t, StoredOutgoing>;
@@ -54,4 +54,4 @@ class SessionState {
 
 }  // namespace ouzel
 
-#endif  // OUZEL_CC_PERSISTENCE_SESSION_STATE_H_
+#endif  // OUZEL_CC_PERSISTENCE_STORE_STATE_H_
