@@ -305,6 +305,15 @@ TEST(ProxyTest, Socks5LocalResolutionSendsIpv6Address) {
   EXPECT_TRUE(log.Reached("::1", broker->port())) << log.Fresh();
 }
 
+// "CONNECT [::1]:port": the IPv6 literal goes to the proxy in brackets.
+TEST(ProxyTest, HttpConnectToAnIpv6Literal) {
+  ASSERT_NE(http_proxy, nullptr);
+  ProxyLog log(http_proxy);
+  auto client = MakeClient(BrokerUri("::1"), ProxyFor(*http_proxy));
+  RoundTrip(client.get(), LoopMode::kThread, "ouzel/proxy/http-v6");
+  EXPECT_THAT(log.Fresh(), HasSubstr(absl::StrCat("CONNECT [::1]:", broker->port())));
+}
+
 TEST(ProxyTest, HttpWrongPasswordIsPermissionDeniedNamingTheProxy) {
   ASSERT_NE(http_auth_proxy, nullptr);
   ProxyOptions p = ProxyFor(*http_auth_proxy);
