@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "capi/src/status_mapping.h"
-#include "cc/transport/proxy_transport.h"
+#include "cc/transport/proxy_config.h"
 #include "ouzel/errors.h"
 #include "ouzel/options.h"
 
@@ -488,6 +488,9 @@ int CheckTransportOptions(TransportOptions& t) {
       return Fail(OUZEL_EINVAL,
                   "OUZEL_OPT_PROXY_TYPE is set but OUZEL_OPT_PROXY_HOST is not (or use "
                   "OUZEL_OPT_PROXY_URI)");
+    }
+    if (proxy.username.empty() && !proxy.password.empty()) {
+      return Fail(OUZEL_EINVAL, "OUZEL_OPT_PROXY_PASSWORD is set without OUZEL_OPT_PROXY_USERNAME");
     }
     if (proxy.type == ProxyOptions::Type::kHttpConnect &&
         proxy.username.find(':') != std::string::npos) {

@@ -329,6 +329,13 @@ TEST(TransportOptions, ProxyFieldsCheckedTogether) {
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_PASSWORD, std::string(256, 'p')), OUZEL_EINVAL);
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_USERNAME, "user"), OUZEL_OK);
   EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_USERNAME, ""), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_EINVAL);  // the password is still set
+  EXPECT_NE(LastError().find("OUZEL_OPT_PROXY_PASSWORD is set without OUZEL_OPT_PROXY_USERNAME"),
+            std::string::npos)
+      << LastError();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_PASSWORD, ""), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
   // "" and NULL as the proxy URI mean "no proxy".
   EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, ""), OUZEL_OK);
   EXPECT_EQ(ouzel_options_set_string(o.get(), OUZEL_OPT_PROXY_URI, nullptr, 0), OUZEL_OK);
@@ -383,6 +390,28 @@ TEST(TlsVerifyCallback, FreeingTheOptionsReleases) {
     EXPECT_EQ(released, 0);
   }
   EXPECT_EQ(released, 1);
+}
+
+TEST(TransportOptions, ProxyUri_ParsedWhenSet) {
+  Options o = NewOptions();
+  for (const char* uri : {"http://127.0.0.1:3128", "http://user:p%40ss@proxy.example",
+                          "socks5://[::1]:1081", "socks5h://user:pw@localhost", "proxy:8080"}) {
+    EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, uri), OUZEL_OK) << uri << ": " << LastError();
+    EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << uri << ": " << LastError();
+  }
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "https://proxy.example"), OUZEL_EINVAL);
+  EXPECT_NE(LastError().find("OUZEL_OPT_PROXY_URI: https:// proxies are not supported"),
+            std::string::npos)
+      << LastError();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "socks4://proxy.example"), OUZEL_EINVAL);
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "http://proxy.example/path"), OUZEL_EINVAL);
+  EXPECT_NE(LastError().find("has a path, query or fragment"), std::string::npos) << LastError();
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "http://:secret@proxy.example"), OUZEL_EINVAL);
+  EXPECT_EQ(LastError().find("secret"), std::string::npos) << "password shown: " << LastError();
+  // A URI with a user name, then one without: the credentials go with the URI.
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "http://u:p@127.0.0.1:1"), OUZEL_OK);
+  EXPECT_EQ(SetString(o.get(), OUZEL_OPT_PROXY_URI, "http://127.0.0.1:2"), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
 }
 
 }  // namespace

@@ -139,8 +139,8 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_PROXY_PASSWORD 127
 /* ouzel_client_new checks the transport options together and fails with OUZEL_EINVAL for a key
  * file without a certificate file, a PSK identity without a key or the reverse, PSK together
- * with a client certificate or with TLS 1.3, OUZEL_OPT_TLS_MIN_VERSION above _MAX_VERSION, or a
- * proxy type without a host. */
+ * with a client certificate or with TLS 1.3, OUZEL_OPT_TLS_MIN_VERSION above _MAX_VERSION, a
+ * proxy type without a host, or a proxy password without a user name. */
 
 /* Values. */
 #define OUZEL_QUEUE_FULL_REFUSE_NEW 0
