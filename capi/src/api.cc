@@ -97,6 +97,8 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_options_set_transport,
       ouzel_transport_notify,
       ouzel_transport_set_error,
+      ouzel_message_fields_init,
+      ouzel_message_get_fields,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

@@ -33,6 +33,36 @@ OUZEL_EXTERN const ouzel_properties* ouzel_message_properties(const ouzel_messag
   return &msg->properties;
 }
 
+OUZEL_EXTERN int ouzel_message_fields_init(ouzel_message_fields* fields, uint32_t version) {
+  if (fields == nullptr) return ouzel::capi::Fail(OUZEL_EINVAL, "fields must not be NULL");
+  if (version != OUZEL_MESSAGE_FIELDS_VERSION) {
+    return ouzel::capi::Fail(OUZEL_EVERSION, "unknown ouzel_message_fields version");
+  }
+  *fields = ouzel_message_fields{};
+  fields->version = version;
+  return OUZEL_OK;
+}
+
+OUZEL_EXTERN int ouzel_message_get_fields(const ouzel_message* msg, ouzel_message_fields* fields) {
+  if (msg == nullptr || fields == nullptr) {
+    return ouzel::capi::Fail(OUZEL_EINVAL, "NULL argument");
+  }
+  if (fields->version != OUZEL_MESSAGE_FIELDS_VERSION) {
+    return ouzel::capi::Fail(OUZEL_EVERSION, "initialise fields with ouzel_message_fields_init");
+  }
+  const ouzel::Message& m = msg->get();
+  fields->topic = m.topic.data();
+  fields->topic_len = m.topic.size();
+  fields->payload = m.payload.data();
+  fields->payload_len = m.payload.size();
+  fields->qos = m.qos;
+  fields->retain = m.retain ? 1 : 0;
+  fields->dup = m.dup ? 1 : 0;
+  fields->mid = m.packet_id;
+  fields->properties = &msg->properties;
+  return OUZEL_OK;
+}
+
 OUZEL_EXTERN int ouzel_message_clone(ouzel_message** out, const ouzel_message* msg) {
   return ouzel::capi::Guarded([&] {
     if (out == nullptr || msg == nullptr) return ouzel::capi::Fail(OUZEL_EINVAL, "NULL argument");

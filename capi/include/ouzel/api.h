@@ -154,6 +154,8 @@ typedef struct ouzel_api {
                                void* user);
   int (*transport_notify)(struct ouzel_transport_conn* conn, int32_t events);
   int (*transport_set_error)(struct ouzel_transport_conn* conn, const char* message, size_t len);
+  int (*message_fields_init)(ouzel_message_fields* fields, uint32_t version);
+  int (*message_get_fields)(const ouzel_message* msg, ouzel_message_fields* fields);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

@@ -28,6 +28,28 @@ OUZEL_EXTERN int32_t ouzel_message_mid(const ouzel_message* msg);
 /* MQTT 5 PUBLISH properties (empty for 3.x). Borrowed from `msg`; never NULL. */
 OUZEL_EXTERN const ouzel_properties* ouzel_message_properties(const ouzel_message* msg);
 
+/* Everything ouzel_message_topic .. ouzel_message_properties return, in one call (bindings cross
+ * the FFI boundary once per message instead of seven times). Pointers are borrowed from `msg`
+ * as with the single accessors; the strings are not NUL-terminated. */
+typedef struct ouzel_message_fields {
+  uint32_t version; /* OUZEL_MESSAGE_FIELDS_VERSION */
+  const char* topic;
+  size_t topic_len;
+  const void* payload;
+  size_t payload_len;
+  int32_t qos;
+  int32_t retain; /* 0 or 1 */
+  int32_t dup;    /* 0 or 1 */
+  int32_t mid;
+  const ouzel_properties* properties; /* never NULL */
+} ouzel_message_fields;
+#define OUZEL_MESSAGE_FIELDS_VERSION 1
+/* Fills `fields` with zeros for `version`. OUZEL_EINVAL (NULL), OUZEL_EVERSION. Thread-safe. */
+OUZEL_EXTERN int ouzel_message_fields_init(ouzel_message_fields* fields, uint32_t version);
+/* Fills `fields` (initialised with ouzel_message_fields_init) from `msg`. OUZEL_EINVAL (NULL),
+ * OUZEL_EVERSION. Thread-compatible, as the accessors. */
+OUZEL_EXTERN int ouzel_message_get_fields(const ouzel_message* msg, ouzel_message_fields* fields);
+
 /* Deep copy into *out, owned by the caller. OUZEL_EINVAL, OUZEL_ENOMEM. Thread-safe. */
 OUZEL_EXTERN int ouzel_message_clone(ouzel_message** out, const ouzel_message* msg);
 /* Frees a clone; NULL is a no-op. Never call on a borrowed message. */
