@@ -262,9 +262,11 @@ int AddHeader(int32_t option, absl::string_view v,
                      absl::StrCat("the value of header '", name, "' contains CR, LF or NUL"));
     }
   }
+  // The handshake's own headers (websocket_handshake.cc refuses them too, at connect time).
+  // Host is allowed: it replaces the one computed from the URI.
   for (const char* own :
-       {"Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
-        "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"}) {
+       {"Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+        "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Sec-WebSocket-Accept"}) {
     if (absl::EqualsIgnoreCase(name, own)) {
       return Invalid(option, absl::StrCat("'", name,
                                           "' is written by Ouzel's WebSocket handshake and cannot "

@@ -1,11 +1,11 @@
-// Runs the transport examples (tls_client, proxy_client) as child processes against a real
-// Mosquitto with TLS listeners and real proxies (tinyproxy, Dante) this test starts, with
-// certificates made by openssl. These need more than with_broker.sh's one plain port (TLS ports,
-// certificate paths, a proxy), and the fixtures already give free ports, readiness, cleanup and
-// the logs on failure. Each example must exit 0 and print its "OK" line; the refusal cases must
-// exit 1 with the reason on stderr.
+// Runs the transport examples (tls_client, proxy_client, websocket_client) as child processes
+// against a real Mosquitto with TLS and WebSocket listeners and real proxies (tinyproxy, Dante)
+// this test starts, with certificates made by openssl. These need more than with_broker.sh's one
+// plain port (TLS and WebSocket ports, certificate paths, a proxy), and the fixtures already give
+// free ports, readiness, cleanup and the logs on failure. Each example must exit 0 and print its
+// "OK" line; the refusal cases must exit 1 with the reason on stderr.
 //
-// Usage (from BUILD.bazel): transport_examples_test <tls_client> <proxy_client>
+// Usage (from BUILD.bazel): transport_examples_test <tls_client> <proxy_client> <websocket_client>
 #include <climits>
 #include <cstdlib>
 #include <memory>
@@ -31,13 +31,14 @@ using ouzel::fixtures::TestCertificates;
 
 std::string g_tls_client;
 std::string g_proxy_client;
+std::string g_websocket_client;
 
 MosquittoBroker* broker = nullptr;
 TestCertificates* certs = nullptr;
 ProxyServer* http_proxy = nullptr;
 ProxyServer* socks_proxy = nullptr;
 
-enum TlsListenerIndex : size_t { kServerAuth = 0, kMutualAuth };
+enum TlsListenerIndex : size_t { kServerAuth = 0, kMutualAuth, kSecureWebSocket };
 
 class Environment : public ::testing::Environment {
  public:
@@ -54,6 +55,10 @@ class Environment : public ::testing::Environment {
       l.require_certificate = require;
       o.tls.push_back(l);
     }
+    MosquittoBroker::TlsListener wss = o.tls.front();
+    wss.websockets = true;
+    o.tls.push_back(wss);
+    o.websockets = true;
     auto b = MosquittoBroker::Start(o);
     ASSERT_TRUE(b.ok()) << b.status();
     broker = b->release();
@@ -134,6 +139,25 @@ TEST(ProxyClientExample, ProxyNotThere_ExitsWithTheReason) {
   EXPECT_TRUE(absl::StrContains(r.output, "cannot reach proxy")) << r.output;
 }
 
+TEST(WebSocketClientExample, WsAndWss) {
+  const CommandResult r =
+      RunExample({g_websocket_client, absl::StrCat("ws://127.0.0.1:", broker->websocket_port()),
+                  absl::StrCat("wss://localhost:", broker->tls_ports()[kSecureWebSocket], "/mqtt"),
+                  certs->ca_cert});
+  EXPECT_EQ(r.exit_code, 0) << r.output << "\n--- broker log ---\n" << broker->Log();
+  EXPECT_TRUE(absl::StrContains(r.output, "connected to ws://")) << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, "connected to wss://")) << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, "websocket_client: OK")) << r.output;
+}
+
+TEST(WebSocketClientExample, WsToTheMqttPort_ExitsWithTheReason) {
+  const CommandResult r =
+      RunExample({g_websocket_client, absl::StrCat("ws://127.0.0.1:", broker->port())});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(absl::StrContains(r.output, "connection lost during the WebSocket upgrade"))
+      << r.output;
+}
+
 std::string Absolute(const char* path) {
   char buf[PATH_MAX];
   return realpath(path, buf) != nullptr ? std::string(buf) : std::string(path);
@@ -143,12 +167,13 @@ std::string Absolute(const char* path) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s <tls_client> <proxy_client>\n", argv[0]);
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s <tls_client> <proxy_client> <websocket_client>\n", argv[0]);
     return 2;
   }
   g_tls_client = Absolute(argv[1]);
   g_proxy_client = Absolute(argv[2]);
+  g_websocket_client = Absolute(argv[3]);
   ::testing::AddGlobalTestEnvironment(new Environment);
   return RUN_ALL_TESTS();
 }
