@@ -9,9 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -267,6 +270,47 @@ TEST_P(StoreMosquittoTest, PublisherKilledMidStream_RestartedProcessResumesExact
   std::map<std::string, int> got = Received(c->get(), &runner);
   EXPECT_EQ(got.size(), static_cast<size_t>(kMessages));
   for (int i = 0; i < kMessages; ++i) EXPECT_EQ(got[absl::StrCat("m", i)], 1) << i;
+}
+
+// A store that can no longer write makes the client stop sending and say why, rather than send
+// packets whose records are not safe.
+TEST_P(StoreMosquittoTest, StoreFailure_ConnectionDroppedWithTheStoreErrorNothingLost) {
+  std::atomic<int> sync_error{0};
+  FileStoreOptions so = StoreOptions(dir_, SyncPolicy::kEveryWrite);
+  so.sync_function = [&](int) { return sync_error.load(); };
+  absl::StatusOr<std::unique_ptr<FileStore>> store = FileStore::Open(so);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ClientOptions o = BaseOptions(broker_->port(), "failing-store", GetParam());
+  o.store = store->get();
+  o.auto_reconnect = false;
+  absl::StatusOr<std::unique_ptr<Client>> c = Client::Create(std::move(o));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EventRecorder events;
+  events.Attach(c->get());
+  LoopRunner runner(c->get(), LoopMode::kCaller);
+  ASSERT_TRUE((*c)->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connects() == 1; }, kTimeout));
+
+  sync_error = EIO;
+  absl::StatusOr<MessageToken> t = (*c)->Publish(topic_ + "/x", "kept", 1);
+  ASSERT_TRUE(t.ok()) << t.status() << " (accepted into the batch; the failure comes at Flush)";
+  ASSERT_TRUE(runner.RunUntil([&] { return events.disconnects() == 1; }, kTimeout));
+  const DisconnectedEvent d = events.disconnected()[0];
+  EXPECT_NE(d.error.message().find("session store"), absl::string_view::npos) << d.error;
+  EXPECT_NE(d.error.message().find("fdatasync"), absl::string_view::npos) << d.error;
+  bool logged = false;
+  for (const std::string& line : events.logs()) {
+    logged = logged || line.find("session store") != std::string::npos;
+  }
+  EXPECT_TRUE(logged);
+  // The message is neither lost nor reported sent; new publishes are refused with the error.
+  std::optional<MessageStatus> status = (*c)->DeliveryStatus(*t);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(status->state == DeliveryState::kInflight || status->state == DeliveryState::kQueued);
+  absl::StatusOr<MessageToken> refused = (*c)->Publish(topic_ + "/x", "refused", 1);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("no longer usable"), absl::string_view::npos)
+      << refused.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, StoreMosquittoTest,
