@@ -291,8 +291,9 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
     : options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : MonotonicClock::Get()),
       waker_(std::move(waker)),
-      tls_sessions_(options_.transport.tls.session_resumption ? std::make_shared<TlsSessionCache>()
-                                                              : nullptr),
+      // Always: besides sessions (used only with session_resumption) it keeps the TLS context,
+      // so reconnects do not re-read certificates and CA bundles that did not change.
+      tls_sessions_(std::make_shared<TlsSessionCache>()),
       store_(options_.store != nullptr ? options_.store : options_.shared_store.get()),
       session_(options_.session, store_),
       callbacks_(std::make_shared<ClientCallbacks>()),

@@ -363,6 +363,9 @@ TEST_F(ClientTlsTest, ReconnectResumesTheTlsSession) {
   ASSERT_NE(cache, nullptr);
   EXPECT_EQ(cache->offered(), 3u);
   EXPECT_EQ(cache->resumed(), 3u);
+  // The certificate files were read once; each reconnect reused the context.
+  EXPECT_EQ(cache->contexts_built(), 1u);
+  EXPECT_EQ(cache->contexts_reused(), 3u);
   bool resumed_logged = false;
   for (const std::string& line : events.logs()) {
     if (line.find("transport up: tls (TLSv1.3") != std::string::npos &&

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -308,6 +309,32 @@ TlsPeerName PeerNameFor(const ServerAddress& address, const TlsOptions& options)
     out.is_ip = true;
   }
   return out;
+}
+
+namespace {
+
+std::string FileIdentity(const std::string& path) {
+  if (path.empty()) return "-";
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return absl::StrCat(path, ":missing");
+  return absl::StrCat(path, ":", st.st_dev, ":", st.st_ino, ":", st.st_size, ":", st.st_mtim.tv_sec,
+                      ".", st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
+std::string ContextKeyFor(const TlsOptions& o) {
+  const bool system = o.ca_file.empty() && o.ca_path.empty() && o.use_system_cas;
+  // Secrets enter the key hashed: it is compared, never shown.
+  const size_t secrets =
+      std::hash<std::string>()(o.key_password) * 31 + std::hash<std::string>()(o.psk_key);
+  return absl::StrJoin(
+      {FileIdentity(o.ca_file), FileIdentity(o.ca_path), FileIdentity(o.cert_file),
+       FileIdentity(o.key_file), system ? FileIdentity(kSystemCaFile) : std::string("-"),
+       system ? FileIdentity(kSystemCaDir) : std::string("-"), o.psk_identity,
+       absl::StrCat(o.min_version, "-", o.max_version), o.cipher_list,
+       absl::StrCat(o.use_system_cas, o.verify_peer, o.verify_hostname, ":", secrets)},
+      "\n");
 }
 
 std::string SessionKeyFor(const ServerAddress& address, const TlsOptions& o) {

@@ -47,6 +47,11 @@ TlsPeerName PeerNameFor(const ServerAddress& address, const TlsOptions& options)
 // verification switches), since a resumed handshake skips certificate verification.
 std::string SessionKeyFor(const ServerAddress& address, const TlsOptions& options);
 
+// What decides whether a context built earlier can be used again: every option that goes into
+// it and the identity (device, inode, size, modification time) of every file it read, so a
+// certificate or CA bundle replaced on disk is picked up by the next connection.
+std::string ContextKeyFor(const TlsOptions& options);
+
 // "TLS 1.2" for 0x0303, ...; "0x...." for anything else.
 std::string TlsVersionName(int version);
 

@@ -9,6 +9,8 @@ TlsSessionCache::TlsSessionCache() : impl_(std::make_unique<Impl>()) {}
 TlsSessionCache::~TlsSessionCache() = default;
 uint64_t TlsSessionCache::offered() const { return impl_->offered.load(); }
 uint64_t TlsSessionCache::resumed() const { return impl_->resumed.load(); }
+uint64_t TlsSessionCache::contexts_built() const { return impl_->contexts_built.load(); }
+uint64_t TlsSessionCache::contexts_reused() const { return impl_->contexts_reused.load(); }
 
 bssl::UniquePtr<SSL_SESSION> TlsSessionCache::Impl::Take(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -39,6 +41,27 @@ void TlsSessionCache::Impl::Store(const std::string& key, bssl::UniquePtr<SSL_SE
   if (e.session != nullptr) old = std::move(e.session);
   e.session = std::move(session);
   e.stored_at = ++clock_;
+}
+
+bssl::UniquePtr<SSL_CTX> TlsSessionCache::Impl::FindContext(const std::string& key,
+                                                            std::string* trust, bool* psk) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (context_ == nullptr || key != context_key_) return nullptr;
+  *trust = context_trust_;
+  *psk = context_psk_;
+  SSL_CTX_up_ref(context_.get());
+  return bssl::UniquePtr<SSL_CTX>(context_.get());
+}
+
+void TlsSessionCache::Impl::StoreContext(const std::string& key, SSL_CTX* ctx,
+                                         const std::string& trust, bool psk) {
+  SSL_CTX_up_ref(ctx);
+  bssl::UniquePtr<SSL_CTX> fresh(ctx);
+  std::lock_guard<std::mutex> lock(mu_);
+  context_.swap(fresh);  // the old one is released after the lock (fresh is declared first)
+  context_key_ = key;
+  context_trust_ = trust;
+  context_psk_ = psk;
 }
 
 size_t TlsSessionCache::Impl::size() const {

@@ -1,6 +1,6 @@
 // Internal to cc/transport: what TlsSessionCache (tls_transport.h) holds. Sessions are BoringSSL
-// SSL_SESSION references (immutable and reference-counted, so sharing them across threads is
-// safe); the map is guarded by a std::mutex.
+// SSL_SESSION references and the context an SSL_CTX reference (both reference-counted and safe
+// to share across threads once built); the maps are guarded by a std::mutex.
 #ifndef OUZEL_CC_TRANSPORT_TLS_SESSION_CACHE_H_
 #define OUZEL_CC_TRANSPORT_TLS_SESSION_CACHE_H_
 
@@ -28,8 +28,17 @@ struct TlsSessionCache::Impl {
   void Store(const std::string& key, bssl::UniquePtr<SSL_SESSION> session);
   size_t size() const;
 
+  // The cached context if it was built under `key` (options and file identities), else null;
+  // `trust` and `psk` receive what was stored with it.
+  bssl::UniquePtr<SSL_CTX> FindContext(const std::string& key, std::string* trust, bool* psk);
+  // Replaces the cached context (one per client: options do not change between reconnects,
+  // files may).
+  void StoreContext(const std::string& key, SSL_CTX* ctx, const std::string& trust, bool psk);
+
   std::atomic<uint64_t> offered{0};
   std::atomic<uint64_t> resumed{0};
+  std::atomic<uint64_t> contexts_built{0};
+  std::atomic<uint64_t> contexts_reused{0};
 
  private:
   struct Entry {
@@ -39,6 +48,10 @@ struct TlsSessionCache::Impl {
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
   uint64_t clock_ = 0;
+  std::string context_key_;
+  bssl::UniquePtr<SSL_CTX> context_;
+  std::string context_trust_;
+  bool context_psk_ = false;
 };
 
 }  // namespace ouzel

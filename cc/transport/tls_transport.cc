@@ -62,6 +62,8 @@ class TlsTransport final : public LayeredTransport {
   ~TlsTransport() override { Close(); }
 
   absl::Status Init();
+  // Installs the context-wide callbacks on a freshly built context.
+  static void ConfigureContext(SSL_CTX* ctx);
 
   absl::StatusOr<size_t> Read(absl::Span<uint8_t> buffer) override;
   absl::StatusOr<size_t> Write(absl::Span<const uint8_t> data) override;
@@ -203,10 +205,8 @@ absl::Status TlsTransport::Init() {
   BIO_set_init(bio, 1);
   SSL_set_bio(ssl, bio, bio);  // one reference, taken by the SSL for both directions
 
-  // Verification: our callback runs BoringSSL's chain and name checks and applies verify_peer /
-  // verify_callback. The name goes into the verify parameters so the check happens while the
-  // chain is verified (an IP literal is matched against IP SANs only).
-  SSL_CTX_set_cert_verify_callback(ctx_.get(), &TlsTransport::VerifyThunk, this);
+  // The name goes into the verify parameters so the check happens while the chain is verified
+  // (an IP literal is matched against IP SANs only); VerifyPeer applies the rest.
   if (options_.verify_hostname && !peer_.name.empty()) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
@@ -234,22 +234,28 @@ absl::Status TlsTransport::Init() {
   }
   if (psk_) SSL_set_psk_client_callback(ssl, &TlsTransport::PskThunk);
   if (sessions_ != nullptr) {
-    SSL_CTX_set_session_cache_mode(ctx_.get(), SSL_SESS_CACHE_CLIENT);
-    SSL_CTX_sess_set_new_cb(ctx_.get(), &TlsTransport::NewSessionThunk);
     bssl::UniquePtr<SSL_SESSION> session = sessions_->impl().Take(session_key_);
     if (session != nullptr && SSL_set_session(ssl, session.get())) {
       offered_session_ = true;
       sessions_->impl().offered.fetch_add(1, std::memory_order_relaxed);
     }
-  } else {
-    SSL_CTX_set_session_cache_mode(ctx_.get(), SSL_SESS_CACHE_OFF);
   }
   ERR_clear_error();
   return absl::OkStatus();
 }
 
-int TlsTransport::VerifyThunk(X509_STORE_CTX* store, void* arg) {
-  return static_cast<TlsTransport*>(arg)->VerifyPeer(store);
+void TlsTransport::ConfigureContext(SSL_CTX* ctx) {
+  // Connection-independent: the callbacks find their transport through the SSL's app data, so
+  // one context can serve every reconnect of a client.
+  SSL_CTX_set_cert_verify_callback(ctx, &TlsTransport::VerifyThunk, nullptr);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
+  SSL_CTX_sess_set_new_cb(ctx, &TlsTransport::NewSessionThunk);
+}
+
+int TlsTransport::VerifyThunk(X509_STORE_CTX* store, void* /*arg*/) {
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  return static_cast<TlsTransport*>(SSL_get_app_data(ssl))->VerifyPeer(store);
 }
 
 int TlsTransport::VerifyPeer(X509_STORE_CTX* store) {
@@ -500,7 +506,24 @@ absl::StatusOr<std::unique_ptr<Transport>> CreateTlsTransport(std::unique_ptr<Tr
                                                               const ServerAddress& address,
                                                               const TransportOptions& options,
                                                               const TransportContext& context) {
-  OUZEL_ASSIGN_OR_RETURN(TlsClientContext tls, tls_internal::NewTlsClientContext(options.tls));
+  // A client's reconnects reuse the context while nothing it was built from changed.
+  TlsSessionCache* cache = context.tls_sessions.get();
+  TlsClientContext tls;
+  std::string key;
+  if (cache != nullptr) {
+    key = tls_internal::ContextKeyFor(options.tls);
+    tls.ctx = cache->impl().FindContext(key, &tls.trust, &tls.psk);
+  }
+  if (tls.ctx != nullptr) {
+    cache->impl().contexts_reused.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    OUZEL_ASSIGN_OR_RETURN(tls, tls_internal::NewTlsClientContext(options.tls));
+    TlsTransport::ConfigureContext(tls.ctx.get());
+    if (cache != nullptr) {
+      cache->impl().StoreContext(key, tls.ctx.get(), tls.trust, tls.psk);
+      cache->impl().contexts_built.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
   auto t =
       std::make_unique<TlsTransport>(std::move(inner), address, options, context, std::move(tls));
   OUZEL_RETURN_IF_ERROR(t->Init());

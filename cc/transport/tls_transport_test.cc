@@ -543,6 +543,32 @@ TEST_F(TlsTransportTest, SessionsAreNotSharedAcrossDifferentVerificationSettings
   EXPECT_EQ(cache->offered(), 0u);
 }
 
+TEST_F(TlsTransportTest, ContextIsReusedUntilAFileItReadChanges) {
+  auto cache = std::make_shared<TlsSessionCache>();
+  const std::string ca = certs_->dir + "/rotating-ca.pem";
+  absl::StatusOr<std::string> good = fixtures::ReadFile(certs_->ca_cert);
+  absl::StatusOr<std::string> other = fixtures::ReadFile(certs_->other_ca_cert);
+  ASSERT_TRUE(good.ok() && other.ok());
+  ASSERT_TRUE(fixtures::WriteFile(ca, *good).ok());
+  TransportOptions o;
+  o.tls.ca_file = ca;
+  o.tls.session_resumption = false;
+  ExpectMqttWorks(Open(Uri(kGood), o, cache), "tls-ctx-1");
+  ExpectMqttWorks(Open(Uri(kGood), o, cache), "tls-ctx-2");
+  EXPECT_EQ(cache->contexts_built(), 1u);
+  EXPECT_EQ(cache->contexts_reused(), 1u);
+  // The bundle is replaced on disk: the next connection reads it again (and now distrusts the
+  // broker), and the one after that sees the original again.
+  ASSERT_TRUE(fixtures::WriteFile(ca, *other + "\n").ok());
+  ExpectTlsFailure(Open(Uri(kGood), o, cache).status, {"unknown CA"});
+  EXPECT_EQ(cache->contexts_built(), 2u);
+  ASSERT_TRUE(fixtures::WriteFile(ca, *good).ok());
+  ExpectMqttWorks(Open(Uri(kGood), o, cache), "tls-ctx-3");
+  EXPECT_EQ(cache->contexts_built(), 3u);
+  EXPECT_EQ(cache->contexts_reused(), 1u);
+  EXPECT_EQ(cache->offered(), 0u);
+}
+
 TEST_F(TlsTransportTest, ResumptionOffKeepsNothing) {
   auto cache = std::make_shared<TlsSessionCache>();
   TransportOptions o = Trusting();

@@ -157,8 +157,9 @@ struct TransportContext {
   std::shared_ptr<Waker> waker;
   // Name resolution; null means the system resolver (see resolver.h).
   std::shared_ptr<Resolver> resolver;
-  // TLS sessions kept across reconnects; owned by the client so it outlives each transport.
-  // Null: no resumption.
+  // TLS state kept across reconnects (sessions to resume, the BoringSSL context); owned by the
+  // client so it outlives each transport. Null: nothing is kept (no resumption, and every
+  // connection re-reads its certificate and CA files).
   std::shared_ptr<TlsSessionCache> tls_sessions;
 };
 
