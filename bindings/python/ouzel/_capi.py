@@ -39,6 +39,7 @@ ENOTSUP = -14
 ENOTFOUND = -15
 EVERSION = -16
 EINTERNAL = -17
+ESTORE = -18
 
 # --- version.h -----------------------------------------------------------------------------------
 # The ABI this module was written against; the library must be at least this version.
@@ -72,6 +73,26 @@ OPT_NUMBER_QOS0_MESSAGES = 19
 OPT_PING_TIMEOUT_MS = 20
 OPT_RECONNECT_CLEAN_START = 80
 OPT_BIND_PORT = 81
+# Transports (TLS, WebSockets, proxies)
+OPT_TLS_USE_SYSTEM_CAS = 30
+OPT_TLS_VERIFY_PEER = 31
+OPT_TLS_VERIFY_HOSTNAME = 32
+OPT_TLS_MIN_VERSION = 33
+OPT_TLS_MAX_VERSION = 34
+OPT_TLS_SESSION_RESUMPTION = 35
+OPT_WS_MAX_FRAME_BYTES = 36
+OPT_WS_MAX_MESSAGE_BYTES = 37
+OPT_PROXY_TYPE = 38
+OPT_PROXY_PORT = 39
+OPT_PROXY_REMOTE_DNS = 40
+OPT_PROXY_FROM_ENVIRONMENT = 41
+OPT_HANDSHAKE_TIMEOUT_MS = 42
+# persistence.h
+OPT_PERSISTENCE_SYNC = 60
+OPT_PERSISTENCE_SYNC_INTERVAL_MS = 61
+OPT_PERSISTENCE_MAX_BYTES = 62
+OPT_PERSISTENCE_MAX_MESSAGES = 63
+OPT_PERSISTENCE_FULL_POLICY = 64
 
 OPT_SERVER_URI = 100
 OPT_ADD_SERVER_URI = 101
@@ -79,6 +100,37 @@ OPT_CLIENT_ID = 102
 OPT_USERNAME = 103
 OPT_PASSWORD = 104
 OPT_BIND_ADDRESS = 150
+OPT_TLS_CA_FILE = 110
+OPT_TLS_CA_PATH = 111
+OPT_TLS_CERT_FILE = 112
+OPT_TLS_KEY_FILE = 113
+OPT_TLS_KEY_PASSWORD = 114
+OPT_TLS_SERVER_NAME = 115
+OPT_TLS_ALPN = 116
+OPT_TLS_ADD_ALPN = 117
+OPT_TLS_CIPHERS = 118
+OPT_TLS_PSK_IDENTITY = 119
+OPT_TLS_PSK_KEY = 120
+OPT_TLS_PSK_KEY_HEX = 121
+OPT_WS_ADD_HEADER = 122
+OPT_WS_SUBPROTOCOL = 123
+OPT_PROXY_URI = 124
+OPT_PROXY_HOST = 125
+OPT_PROXY_USERNAME = 126
+OPT_PROXY_PASSWORD = 127
+OPT_PERSISTENCE_DIR = 140
+OPT_PERSISTENCE_KEY = 141
+
+TLS_V1_2 = 0x0303
+TLS_V1_3 = 0x0304
+PROXY_NONE = 0
+PROXY_HTTP = 1
+PROXY_SOCKS5 = 2
+SYNC_EVERY_WRITE = 0
+SYNC_INTERVAL = 1
+SYNC_NEVER = 2
+PERSISTENCE_FULL_REFUSE_NEW = 0
+PERSISTENCE_FULL_DROP_OLDEST_QOS0 = 1
 
 QUEUE_FULL_REFUSE_NEW = 0
 QUEUE_FULL_DROP_OLDEST_QOS0 = 1
@@ -176,6 +228,69 @@ class Subscription(Structure):
 
 SUBSCRIPTION_VERSION = 1
 
+
+class MessageFields(Structure):
+    """ouzel_message_fields (version 1)."""
+    _fields_ = [("version", c_uint32), ("topic", c_void_p), ("topic_len", c_size_t),
+                ("payload", c_void_p), ("payload_len", c_size_t), ("qos", c_int32),
+                ("retain", c_int32), ("dup", c_int32), ("mid", c_int32),
+                ("properties", c_void_p)]
+
+
+MESSAGE_FIELDS_VERSION = 1
+
+
+class PersistenceReport(Structure):
+    """ouzel_persistence_report (version 1)."""
+    _fields_ = [("version", c_uint32), ("enabled", c_int32), ("created", c_int32),
+                ("truncated", c_int32), ("records", c_uint64), ("discarded_bytes", c_uint64),
+                ("outgoing", c_uint64), ("incoming", c_uint64), ("summary", c_char_p)]
+
+
+PERSISTENCE_REPORT_VERSION = 1
+
+# ouzel/sys/transport.h
+TRANSPORT_WANT_READ = 1
+TRANSPORT_WANT_WRITE = 2
+TRANSPORT_READABLE = 1
+TRANSPORT_WRITABLE = 2
+TRANSPORT_VTABLE_VERSION = 1
+transport_conn_p = c_void_p
+transport_open_fn = CFUNCTYPE(c_int, c_void_p, transport_conn_p, c_char_p, c_char_p, c_int32,
+                              POINTER(c_void_p))
+transport_connect_fn = CFUNCTYPE(c_int, c_void_p, POINTER(c_int32))
+transport_read_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))
+transport_write_fn = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))
+transport_fd_fn = CFUNCTYPE(c_int32, c_void_p)
+transport_close_fn = CFUNCTYPE(None, c_void_p)
+transport_destroy_fn = CFUNCTYPE(None, c_void_p)
+
+
+class TransportVtable(Structure):
+    """ouzel_transport_vtable (version 1)."""
+    _fields_ = [("version", c_uint32), ("open", transport_open_fn),
+                ("connect", transport_connect_fn), ("read", transport_read_fn),
+                ("write", transport_write_fn), ("fd", transport_fd_fn),
+                ("close", transport_close_fn), ("destroy", transport_destroy_fn)]
+
+
+# ouzel/sys/store.h
+STORE_VTABLE_VERSION = 1
+store_loader_p = c_void_p
+store_put_fn = CFUNCTYPE(c_int, c_char_p, c_size_t, c_void_p, c_size_t, c_void_p)
+store_remove_fn = CFUNCTYPE(c_int, c_char_p, c_size_t, c_void_p)
+store_clear_fn = CFUNCTYPE(c_int, c_void_p)
+store_load_fn = CFUNCTYPE(c_int, store_loader_p, c_void_p)
+store_flush_fn = CFUNCTYPE(c_int, c_void_p)
+store_destroy_fn = CFUNCTYPE(None, c_void_p)
+
+
+class StoreVtable(Structure):
+    """ouzel_store_vtable (version 1)."""
+    _fields_ = [("version", c_uint32), ("put", store_put_fn), ("remove", store_remove_fn),
+                ("clear", store_clear_fn), ("load", store_load_fn), ("flush", store_flush_fn),
+                ("destroy", store_destroy_fn)]
+
 # --- Callback types ------------------------------------------------------------------------------
 release_fn = CFUNCTYPE(None, c_void_p)
 on_connect_fn = CFUNCTYPE(None, client_p, c_int32, c_int32, properties_p, c_void_p)
@@ -191,6 +306,9 @@ on_auth_fn = CFUNCTYPE(None, client_p, c_int32, properties_p, c_void_p)
 on_log_fn = CFUNCTYPE(None, client_p, c_int32, c_char_p, c_void_p)
 on_socket_fn = CFUNCTYPE(None, client_p, c_int32, c_void_p)
 on_pre_connect_fn = CFUNCTYPE(None, client_p, c_void_p)
+# ouzel/tls.h
+tls_verify_fn = CFUNCTYPE(c_int32, c_int32, c_char_p, c_char_p, POINTER(c_void_p),
+                          POINTER(c_size_t), c_size_t, c_void_p)
 
 # name: (restype, argtypes), in header order. ``None`` restype is void.
 _SIGNATURES = {
@@ -228,6 +346,8 @@ _SIGNATURES = {
     "message_properties": (properties_p, [message_p]),
     "message_clone": (c_int, [POINTER(message_p), message_p]),
     "message_free": (None, [message_p]),
+    "message_fields_init": (c_int, [POINTER(MessageFields), c_uint32]),
+    "message_get_fields": (c_int, [message_p, POINTER(MessageFields)]),
     # options.h
     "options_new": (c_int, [POINTER(options_p)]),
     "options_free": (None, [options_p]),
@@ -288,6 +408,18 @@ _SIGNATURES = {
     "client_loop_write": (c_int, [client_p]),
     "client_loop_misc": (c_int, [client_p]),
     "client_next_timeout_ms": (c_int32, [client_p]),
+    # persistence.h, sys/store.h
+    "persistence_report_init": (c_int, [POINTER(PersistenceReport), c_uint32]),
+    "client_persistence_report": (c_int, [client_p, POINTER(PersistenceReport)]),
+    "options_set_store": (c_int, [options_p, POINTER(StoreVtable), c_void_p]),
+    "store_loader_add": (c_int, [store_loader_p, c_char_p, c_size_t, c_char_p, c_size_t]),
+    # tls.h
+    "options_set_tls_verify_callback": (c_int, [options_p, tls_verify_fn, c_void_p,
+                                                release_fn]),
+    # sys/transport.h
+    "options_set_transport": (c_int, [options_p, POINTER(TransportVtable), c_void_p]),
+    "transport_notify": (c_int, [transport_conn_p, c_int32]),
+    "transport_set_error": (c_int, [transport_conn_p, c_char_p, c_size_t]),
 }
 
 
@@ -314,6 +446,9 @@ class Library:
     def __init__(self, path):
         self.path = path
         self._dll = ctypes.CDLL(path)
+        # Separate handles so that raw() functions do not share argtypes with the checked ones.
+        self._rawdll = ctypes.CDLL(path)
+        self._pydll = ctypes.PyDLL(path)
         for name, (restype, argtypes) in _SIGNATURES.items():
             fn = getattr(self._dll, "ouzel_" + name)
             fn.restype = restype
@@ -325,6 +460,17 @@ class Library:
             raise LibraryNotFound(
                 f"{path} is libouzel {self.version_string().decode()}, this binding needs "
                 f"{VERSION_MAJOR}.{VERSION_MINOR} or a later {VERSION_MAJOR}.x")
+
+    def raw(self, name, keep_gil=False):
+        """``ouzel_<name>`` without ctypes' per-argument conversion, for the hot paths: the
+        caller passes exactly typed values (c_void_p handles, bytes, c_size_t objects, ints for
+        int32_t, byref() pointers). About twice as fast as the checked function. With keep_gil
+        the GIL stays held during the call (saves releasing and taking it again): only for
+        calls that return at once and never wait (no I/O, no waiting on another thread)."""
+        dll = self._pydll if keep_gil else self._rawdll
+        fn = getattr(dll, "ouzel_" + name)
+        fn.restype = _SIGNATURES[name][0]
+        return fn
 
     def error_message(self, rc):
         """``strerror(rc)`` plus the thread-local detail of the last failing call."""

@@ -343,12 +343,10 @@ class MQTTMessageInfo:
     __slots__ = "mid", "_published", "_condition", "rc", "_iterpos", "_token", "_engine"
 
     def __init__(self, mid):
+        # _condition and _iterpos are set when first needed (this runs once per publish()).
         self.mid = mid
         self._published = False
-        self._condition = None
         self.rc = MQTTErrorCode.MQTT_ERR_SUCCESS
-        self._iterpos = 0
-        self._token = 0
         self._engine = None
 
     def __str__(self):
@@ -362,10 +360,11 @@ class MQTTMessageInfo:
         return self.next()
 
     def next(self):
-        if self._iterpos == 0:
+        pos = getattr(self, "_iterpos", 0)
+        if pos == 0:
             self._iterpos = 1
             return self.rc
-        if self._iterpos == 1:
+        if pos == 1:
             self._iterpos = 2
             return self.mid
         raise StopIteration
@@ -379,7 +378,7 @@ class MQTTMessageInfo:
 
     def _set_as_published(self):
         self._published = True
-        cond = self._condition
+        cond = getattr(self, "_condition", None)
         if cond is not None:
             with cond:
                 cond.notify_all()
@@ -423,6 +422,10 @@ class MQTTMessageInfo:
         `timeout` seconds pass; returns None either way (check is_published()). ValueError when
         it was refused for a full queue, RuntimeError when it failed."""
         self._check_rc()
+        if not self._published and self._refresh():
+            if self.rc > 0:
+                raise RuntimeError(f"Message publish failed: {error_string(self.rc)}")
+            return
         deadline = None if timeout is None else time_func() + timeout
         engine = self._engine
         while not self._published and engine is not None:
@@ -439,7 +442,7 @@ class MQTTMessageInfo:
                 break
         if not self._published and engine is None:
             with _COND_LOCK:
-                if self._condition is None:
+                if getattr(self, "_condition", None) is None:
                     self._condition = threading.Condition()
             cond = self._condition
             with cond:
@@ -502,23 +505,31 @@ class _Engine:
     """The ouzel_client of one Client, with what MQTTMessageInfo needs to ask about deliveries.
     Outlives the Client while infos refer to it; `alive` turns False when the client is freed."""
 
-    __slots__ = "lib", "handle", "alive", "_status", "__weakref__"
+    __slots__ = ("lib", "handle", "alive", "_status", "_status_ref", "_token", "_lock",
+                 "_raw_status", "__weakref__")
 
     def __init__(self, lib, handle):
         self.lib = lib
         self.handle = handle
         self.alive = True
+        # One status struct and token for every query, under _lock (cheaper than allocating).
         self._status = C.DeliveryStatus()
         self._status.version = C.DELIVERY_STATUS_VERSION
+        self._status_ref = ctypes.byref(self._status)
+        self._token = ctypes.c_uint64()
+        self._lock = threading.Lock()
+        self._raw_status = lib.raw("client_delivery_status", keep_gil=True)
 
     def status(self, token):
+        """(state, drop_reason) of a published message, or None when unknown."""
         if not self.alive:
             return None
-        st = C.DeliveryStatus()
-        st.version = C.DELIVERY_STATUS_VERSION
-        if self.lib.client_delivery_status(self.handle, token, ctypes.byref(st)) != C.OK:
-            return None
-        return st.state, st.drop_reason
+        with self._lock:
+            self._token.value = token
+            if self._raw_status(self.handle, self._token, self._status_ref) != 0:
+                return None
+            st = self._status
+            return st.state, st.drop_reason
 
     def wait(self, token, timeout_ms):
         if not self.alive:
@@ -569,6 +580,15 @@ def _make_trampolines(client):
                 c._defer_exception(e)
         return call
 
+    def on_message(_c, msg, _u):
+        # The per-message path: no generic dispatch.
+        c = ref()
+        if c is not None:
+            try:
+                c._c_message(msg)
+            except BaseException as e:  # noqa: BLE001
+                c._defer_exception(e)
+
     return {
         "connect": C.on_connect_fn(lambda _c, rc, sp, props, _u:
                                    guard("_c_connect")(rc, sp, props)),
@@ -576,7 +596,7 @@ def _make_trampolines(client):
                                              guard("_c_connect_fail")(err, rc)),
         "disconnect": C.on_disconnect_fn(lambda _c, err, rc, by_server, props, _u:
                                          guard("_c_disconnect")(err, rc, by_server, props)),
-        "message": C.on_message_fn(lambda _c, msg, _u: guard("_c_message")(msg)),
+        "message": C.on_message_fn(on_message),
         "publish": C.on_publish_fn(lambda _c, token, status, props, _u:
                                    guard("_c_publish")(token, status, props)),
         "subscribe": C.on_subscribe_fn(lambda _c, mid, codes, count, props, _u:
@@ -674,6 +694,7 @@ class Client:
         self._proxy = {}
         self._logger = None
         self._on_message_filtered = MQTTMatcher()
+        self._has_topic_callbacks = False
         self._callback_mutex = threading.RLock()
         self._thread = None
         self._thread_terminate = False
@@ -708,10 +729,14 @@ class Client:
         self._reconnect_enabled = False
         self._on_publish_registered = False
         self._log_registered = False
+        self._logging = False  # on_log or a logger is set
         self._token = ctypes.c_uint64()
         self._mid = ctypes.c_int32()
         self._token_ref = ctypes.byref(self._token)
         self._mid_ref = ctypes.byref(self._mid)
+        self._topic_len = ctypes.c_size_t()
+        self._topic_cache = {}  # str -> its checked UTF-8 bytes
+        self._payload_len = ctypes.c_size_t()
 
         lib = C.lib()
         self._lib = lib
@@ -723,6 +748,15 @@ class Client:
             self._opts.close()
             raise ValueError(lib.error_message(rc))
         self._c = handle
+        # Without a durable store, publishing is a short locked queue operation in the engine:
+        # the GIL can stay held. With one, a publish may wait for the disk.
+        self._raw_publish = lib.raw("client_publish", keep_gil=True)
+        self._raw_ack = lib.raw("client_ack", keep_gil=True)
+        self._raw_get_fields = lib.raw("message_get_fields", keep_gil=True)
+        # Filled by _c_message; callbacks of one client never overlap, so one is enough.
+        self._fields = C.MessageFields()
+        self._fields.version = C.MESSAGE_FIELDS_VERSION
+        self._fields_ref = ctypes.byref(self._fields)
         self._engine = _Engine(lib, handle)
         self._cfuncs = _make_trampolines(self)
         self._finalizer = weakref.finalize(self, _free_client, self._engine, self._opts,
@@ -741,6 +775,8 @@ class Client:
                 (lib.client_set_on_socket_unregister_write, "unregister_write"),
                 (lib.client_set_on_pre_connect, "pre_connect")):
             setter(handle, cf[name], None, ctypes.cast(None, C.release_fn))
+        # A subclass may define on_log / on_publish as methods: register for them now.
+        self._update_log_registration()
         _LIVE_CLIENTS.add(self)
 
     # --- Engine configuration ---------------------------------------------------------------
@@ -1146,6 +1182,7 @@ class Client:
             raise ValueError("sub and callback must both be defined.")
         with self._callback_mutex:
             self._on_message_filtered[sub] = callback
+            self._has_topic_callbacks = True
 
     def topic_callback(self, sub):
         def decorator(func):
@@ -1317,55 +1354,59 @@ class Client:
 
     def publish(self, topic, payload=None, qos=0, retain=False, properties=None):
         """Publishes (or queues) a message; returns an MQTTMessageInfo (also ``rc, mid``)."""
-        if self._protocol != MQTTv5:
-            if topic is None or len(topic) == 0:
-                raise ValueError("Invalid topic.")
-        topic_bytes = topic.encode("utf-8")
-        if b"+" in topic_bytes or b"#" in topic_bytes:
-            raise ValueError("Publish topic cannot contain wildcards.")
-        if len(topic_bytes) > 65535:
-            raise ValueError("Publish topic is too long.")
+        # The hot path: checks in paho's order, then one call into the engine. Topics already
+        # checked are remembered (applications publish to few topics).
+        topic_bytes = self._topic_cache.get(topic)
+        if topic_bytes is None:
+            topic_bytes = self._check_topic(topic)
         if qos < 0 or qos > 2:
             raise ValueError("Invalid QoS level.")
-        local_payload = _encode_payload(payload)
-        if len(local_payload) > 268435455:
+        if type(payload) is bytes:
+            local_payload = payload
+        else:
+            local_payload = _encode_payload(payload)
+            if type(local_payload) is not bytes:
+                local_payload = bytes(local_payload)
+        payload_len = len(local_payload)
+        if payload_len > 268435455:
             raise ValueError("Payload too large.")
-        if type(local_payload) is not bytes:
-            local_payload = bytes(local_payload)
-        if self._on_log is not None or self._logger is not None:
+        if self._logging:
             self._log_publish(topic_bytes, local_payload, qos, retain, properties)
-        lib = self._lib
         cprops = None
         if properties is not None and self._protocol == MQTTv5:
-            cprops = _engine.OwnedProperties(lib, properties)
+            cprops = _engine.OwnedProperties(self._lib, properties)
+        lock = self._track_lock
+        lock.acquire()
         try:
-            with self._track_lock:
-                rc = lib.client_publish(self._c, topic_bytes, len(topic_bytes), local_payload,
-                                        len(local_payload), qos, 1 if retain else 0,
-                                        cprops.handle if cprops is not None else None,
-                                        self._token_ref, self._mid_ref)
-                if rc == C.OK:
-                    mid = self._mid.value
-                    self._last_mid = mid
-                    token = self._token.value
-                    if qos == 2 and self._on_publish_registered:
-                        self._qos2_tokens[token] = mid
-                else:
-                    # paho consumes a mid even for a refused message; the engine does not, so
-                    # the next one is reported.
-                    mid = self._last_mid % 65535 + 1
-                    token = 0
+            self._topic_len.value = len(topic_bytes)
+            self._payload_len.value = payload_len
+            rc = self._raw_publish(self._c, topic_bytes, self._topic_len, local_payload,
+                                   self._payload_len, qos, 1 if retain else 0,
+                                   cprops.handle if cprops is not None else None,
+                                   self._token_ref, self._mid_ref)
+            if rc == 0:
+                mid = self._mid.value
+                self._last_mid = mid
+                token = self._token.value
+                if qos == 2 and self._on_publish_registered:
+                    self._qos2_tokens[token] = mid
+            else:
+                # paho consumes a mid even for a refused message; the engine does not, so the
+                # next one is reported.
+                mid = self._last_mid % 65535 + 1
         finally:
+            lock.release()
             if cprops is not None:
                 cprops.close()
         info = MQTTMessageInfo(mid)
-        if rc == C.OK:
+        if rc == 0:
             info._token = token
             info._engine = self._engine
             if self._sock is None:
                 # Queued until the next connection: delivered then, but paho reports NO_CONN.
                 info.rc = MQTT_ERR_NO_CONN
-            self._after_queueing()
+            elif self._thread is None and self._forever_thread is None:
+                self._after_queueing()
             return info
         if rc == C.ENOTCONN:
             info.rc = MQTT_ERR_NO_CONN
@@ -1376,10 +1417,26 @@ class Client:
         elif rc == C.ENOTSUP:
             info.rc = MQTT_ERR_NOT_SUPPORTED
         elif rc == C.EINVAL:
-            raise ValueError(lib.error_message(rc))
+            raise ValueError(self._lib.error_message(rc))
         else:
             info.rc = _engine.loop_rc(rc)
         return info
+
+    def _check_topic(self, topic):
+        if self._protocol != MQTTv5:
+            if topic is None or len(topic) == 0:
+                raise ValueError("Invalid topic.")
+        topic_bytes = topic.encode("utf-8")
+        if b"+" in topic_bytes or b"#" in topic_bytes:
+            raise ValueError("Publish topic cannot contain wildcards.")
+        if len(topic_bytes) > 65535:
+            raise ValueError("Publish topic is too long.")
+        if type(topic) is str and topic_bytes:
+            cache = self._topic_cache
+            if len(cache) >= 1024:
+                cache.clear()
+            cache[topic] = topic_bytes
+        return topic_bytes
 
     def _log_publish(self, topic, payload, qos, retain, properties):
         mid = self._last_mid % 65535 + 1
@@ -1843,7 +1900,7 @@ class Client:
         return True
 
     def _easy_log(self, level, fmt, *args):
-        on_log = self._on_log
+        on_log = self.on_log
         if on_log is not None:
             buf = fmt % args
             try:
@@ -1855,7 +1912,8 @@ class Client:
             logger.log(LOGGING_LEVEL[level], fmt, *args)
 
     def _update_log_registration(self):
-        want = self._on_log is not None or self._logger is not None
+        want = self.on_log is not None or self._logger is not None
+        self._logging = want
         self._update_publish_registration()  # "Received PUBACK" lines come from on_publish
         if want == self._log_registered:
             return
@@ -1868,7 +1926,7 @@ class Client:
                                         None, ctypes.cast(None, C.release_fn))
 
     def _update_publish_registration(self):
-        want = (self._on_publish is not None or self._on_log is not None
+        want = (self.on_publish is not None or self.on_log is not None
                 or self._logger is not None)
         if want == self._on_publish_registered:
             return
@@ -2050,26 +2108,27 @@ class Client:
         self._deliver_disconnect(False, rc)
 
     def _c_message(self, msg):
-        lib = self._lib
-        size = ctypes.c_size_t()
-        ptr = lib.message_topic(msg, ctypes.byref(size))
-        topic = ctypes.string_at(ptr, size.value) if size.value else b""
-        ptr = lib.message_payload(msg, ctypes.byref(size))
-        payload = ctypes.string_at(ptr, size.value) if size.value else b""
-        qos = lib.message_qos(msg)
-        mid = lib.message_mid(msg)
+        f = self._fields
+        # Callbacks get pointers as Python ints; raw functions need them typed.
+        self._raw_get_fields(ctypes.c_void_p(msg), self._fields_ref)
+        topic_len = f.topic_len
+        topic = ctypes.string_at(f.topic, topic_len) if topic_len else b""
+        payload_len = f.payload_len
+        payload = ctypes.string_at(f.payload, payload_len) if payload_len else b""
+        qos = f.qos
+        mid = f.mid
         message = MQTTMessage(mid, topic)
         message.payload = payload
         message.qos = qos
-        message.retain = bool(lib.message_retain(msg))
-        message.dup = bool(lib.message_dup(msg))
+        message.retain = f.retain != 0
+        message.dup = f.dup != 0
         message.timestamp = time_func()
         if qos == 2:
             message.state = mqtt_ms_wait_for_pubrel
         if self._protocol == MQTTv5:
-            message.properties = _engine.read_properties(lib, lib.message_properties(msg),
+            message.properties = _engine.read_properties(self._lib, f.properties,
                                                          PacketTypes.PUBLISH)
-        if self._on_log is not None or self._logger is not None:
+        if self._logging:
             try:
                 print_topic = topic.decode("utf-8")
             except UnicodeDecodeError:
@@ -2077,9 +2136,25 @@ class Client:
             self._easy_log(MQTT_LOG_DEBUG, "Received PUBLISH (d%d, q%d, r%d, m%d), '%s', ...  "
                            "(%d bytes)", message.dup, qos, message.retain, mid, print_topic,
                            len(payload))
-        ok = self._handle_on_message(message)
+        if self._has_topic_callbacks:
+            ok = self._handle_on_message(message)
+        else:
+            ok = True
+            on_message = self.on_message
+            if on_message is not None:
+                previous = self._callback_thread
+                self._callback_thread = threading.get_ident()
+                try:
+                    on_message(self, self._userdata, message)
+                except Exception as err:  # noqa: BLE001
+                    self._easy_log(MQTT_LOG_ERR, "Caught exception in on_message: %s", err)
+                    if not self.suppress_exceptions:
+                        self._defer_exception(err)
+                        ok = False
+                finally:
+                    self._callback_thread = previous
         if qos and ok and not self._manual_ack:
-            lib.client_ack(self._c, mid)
+            self._raw_ack(self._c, mid)
 
     def _handle_on_message(self, message):
         """Runs the topic callbacks that match, or on_message; False when one raised."""
