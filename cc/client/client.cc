@@ -218,6 +218,7 @@ class Core : public std::enable_shared_from_this<Core> {
   uint64_t reconnect_config_gen_ = 0;
   // What UpdateOptions may change for the next attempt (options_ holds the originals).
   TransportOptions transport_options_;
+  TransportFactory transport_factory_;
   absl::Duration connect_timeout_;
   bool driver_busy_ = false;
   bool thread_running_ = false;
@@ -302,6 +303,7 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       reconnect_min_(options_.reconnect_min_delay),
       reconnect_max_(options_.reconnect_max_delay),
       transport_options_(options_.transport),
+      transport_factory_(options_.transport_factory),
       connect_timeout_(options_.connect_timeout),
       log_level_(static_cast<uint8_t>(options_.log_level)),
       backoff_(options_.reconnect_min_delay, options_.reconnect_max_delay,
@@ -548,6 +550,7 @@ absl::Status Core::UpdateOptions(ClientOptions options, std::vector<ServerAddres
     reconnect_max_ = options.reconnect_max_delay;
     ++reconnect_config_gen_;
     transport_options_ = std::move(options.transport);
+    transport_factory_ = std::move(options.transport_factory);
     connect_timeout_ = options.connect_timeout;
   }
   WakeLoop();
@@ -1046,6 +1049,7 @@ void Core::StartAttempt(absl::Time now) {
   connect_now_ = false;
   ServerAddress address;
   TransportOptions transport_options;
+  TransportFactory transport_factory;
   absl::Duration connect_timeout;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -1053,6 +1057,7 @@ void Core::StartAttempt(absl::Time now) {
     if (server_index_ >= servers_.size()) server_index_ = 0;
     address = redirect_ ? *redirect_ : servers_[server_index_];
     transport_options = transport_options_;
+    transport_factory = transport_factory_;
     connect_timeout = connect_timeout_;
   }
   if (const ClientCallbacks* cb = CurrentCallbacks(); cb && cb->on_pre_connect) {
@@ -1066,8 +1071,8 @@ void Core::StartAttempt(absl::Time now) {
   Log(LogLevel::kInfo, "connecting to ", address.ToString());
   TransportContext context{waker_, options_.resolver, tls_sessions_};
   absl::StatusOr<std::unique_ptr<Transport>> t =
-      options_.transport_factory ? options_.transport_factory(address, transport_options, context)
-                                 : CreateTransport(address, transport_options, context);
+      transport_factory ? transport_factory(address, transport_options, context)
+                        : CreateTransport(address, transport_options, context);
   if (!t.ok()) {
     AttemptFailed(now, t.status());
     return;

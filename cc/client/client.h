@@ -108,10 +108,10 @@ class Client {
   // servers, reconnection settings, transport options and connect timeout apply from the next
   // attempt; the session options as Session::UpdateOptions says (limits at once, the rest from the
   // next CONNECT, which with `as_first_connection` uses session.clean_start as a first one does).
-  // Fixed at creation, and left as they were: the store, clock, resolver, transport factory,
-  // thread name, follow_server_reference and the buffer sizes. InvalidArgument (nothing
-  // changes) as for Create, or when the session could not keep its state (Session::UpdateOptions).
-  // The current connection is left alone. Thread-safe.
+  // Fixed at creation, and left as they were: the store, clock, resolver, thread name,
+  // follow_server_reference and the buffer sizes (the transport factory does change).
+  // InvalidArgument (nothing changes) as for Create, or when the session could not keep its state
+  // (Session::UpdateOptions). The current connection is left alone. Thread-safe.
   absl::Status UpdateOptions(ClientOptions options, bool as_first_connection);
 
   // --- Messages (thread-safe) ------------------------------------------------------------------

@@ -29,9 +29,10 @@ def packet(first_byte, body=b""):
 
 
 class FakeBroker:
-    def __init__(self, v5=False, auto=True, connack=None):
+    def __init__(self, v5=False, auto=True, connack=None, no_answer=()):
         self.v5 = v5
         self.auto = auto  # answer CONNECT/SUBSCRIBE/PUBLISH/... automatically
+        self.no_answer = set(no_answer)  # packet types (4-bit) left unanswered
         self.connack = connack  # bytes of a CONNACK to send instead of the default
         self.packets = []  # every packet received, complete (fixed header included)
         self.connections = 0
@@ -182,6 +183,8 @@ class FakeBroker:
 
     def _answer(self, conn, pkt):
         kind = pkt[0] >> 4
+        if kind in self.no_answer:
+            return
         body = self._body(pkt)
         if kind == 1:  # CONNECT
             conn.sendall(self.connack or (packet(0x20, b"\x00\x00\x00") if self.v5

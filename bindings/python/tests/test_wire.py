@@ -73,3 +73,35 @@ def test_refused_connack_v5_reason_code_and_properties():
     assert flags.session_present is False and reason.value == 0x87
     assert str(reason) == "Not authorized" and reason.is_failure
     assert disconnects and disconnects[0][0] == mqtt.DisconnectFlags(False)
+
+
+def test_clean_session_qos2_not_resent_after_reconnect():
+    """paho's known limitation: with a clean session it republishes QoS > 0 messages after a
+    reconnection, so a QoS 2 message can arrive twice. Here the broker discards the session
+    (clean start), so the unfinished message is reported failed instead of being sent again."""
+    from fake_broker import FakeBroker
+    from conftest import wait_for
+
+    with FakeBroker(no_answer={6}) as fb:  # PUBREL left unanswered: no PUBCOMP
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="clean-q2")
+        c.reconnect_delay_set(0.05, 0.1)
+        c.connect("127.0.0.1", fb.port)
+        c.loop_start()
+        try:
+            info = c.publish("q2/t", b"once", qos=2)
+            fb.wait_type(0x60)  # PUBREL sent: the message waits for PUBCOMP
+            fb.drop()
+            assert wait_for(lambda: fb.connections == 2)
+            assert wait_for(c.is_connected)
+            c.publish("q2/after", b"later", qos=1).wait_for_publish(20)
+            packets = fb.wait_packets(1)
+            second = max(i for i, p in enumerate(packets) if p[0] == 0x10)
+            after = [p for p in packets[second + 1:] if p[0] != 0xC0]
+            assert [p[0] for p in after] == [0x32], [p.hex() for p in after]
+            assert b"q2/after" in after[0]
+            assert packets[second][9] & 0x02  # Clean Session set on the reconnection
+            with pytest.raises(RuntimeError, match="The connection was lost."):
+                info.wait_for_publish(1)
+        finally:
+            c.disconnect()
+            c.loop_stop()

@@ -51,8 +51,9 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
 /* --- Connection ---------------------------------------------------------------------------- */
 
 /* Reconfigures an existing client with a copy of `opts`, for the connections that follow (the
- * current one is left alone): server URIs, reconnection, transport and bind options and the
- * connect timeout apply from the next attempt; keepalive, credentials, Will, CONNECT properties
+ * current one is left alone): server URIs, reconnection, transport and bind options, an
+ * application transport (ouzel/sys/transport.h) and the connect timeout apply from the next
+ * attempt; keepalive, credentials, Will, CONNECT properties
  * and Clean Start from the next CONNECT; OUZEL_OPT_MAX_INFLIGHT, OUZEL_OPT_MAX_QUEUED_*,
  * OUZEL_OPT_QUEUE_FULL_POLICY and OUZEL_OPT_QUEUE_QOS0_OFFLINE at once. With `flags` containing
  * OUZEL_SET_OPTIONS_FIRST_CONNECTION the next CONNECT uses OUZEL_OPT_CLEAN_START as the first

@@ -563,6 +563,28 @@ def _stop_loops_at_exit():
 
 _PROTOCOL_NAMES = {MQTTv31: C.MQTT_V31, MQTTv311: C.MQTT_V311, MQTTv5: C.MQTT_V5}
 
+# PySocks' proxy type numbers (socks.SOCKS4 = 1, SOCKS5 = 2, HTTP = 3) and names -> the engine's.
+# PySocks itself is not needed: the engine speaks HTTP CONNECT and SOCKS5.
+_PROXY_TYPES = {1: None, 2: C.PROXY_SOCKS5, 3: C.PROXY_HTTP, "socks4": None,
+                "socks5": C.PROXY_SOCKS5, "http": C.PROXY_HTTP}
+
+
+def _tls_versions(context, requested):
+    """(minimum, maximum) for the engine from a PROTOCOL_* constant or the context's limits;
+    0 means the engine's default (TLS 1.2 .. 1.3)."""
+    names = {getattr(ssl, "PROTOCOL_TLSv1_2", object()): (C.TLS_V1_2, C.TLS_V1_2)}
+    if requested in names:
+        return names[requested]
+    low = high = 0
+    try:
+        if context.minimum_version == ssl.TLSVersion.TLSv1_3:
+            low = C.TLS_V1_3
+        if context.maximum_version == ssl.TLSVersion.TLSv1_2:
+            high = C.TLS_V1_2
+    except (AttributeError, ValueError):
+        pass
+    return low, high
+
 
 def _make_trampolines(client):
     """The C callbacks of one Client. They hold it weakly (the Client owns them) and never let
@@ -622,7 +644,8 @@ class Client:
 
     def __init__(self, callback_api_version=CallbackAPIVersion.VERSION1, client_id="",
                  clean_session=None, userdata=None, protocol=MQTTv311, transport="tcp",
-                 reconnect_on_failure=True, manual_ack=False):
+                 reconnect_on_failure=True, manual_ack=False, *, persistence=None,
+                 persistence_sync="every_write", auto_topic_alias=False):
         transport = transport.lower()
         if transport == "unix" and not hasattr(_socket, "AF_UNIX"):
             raise ValueError('"unix" transport not supported')
@@ -691,7 +714,12 @@ class Client:
         self._ssl = False
         self._ssl_context = None
         self._tls_insecure = False
+        self._tls_args = None  # tls_set()'s arguments: the engine's own TLS
+        self._py_transport = None  # a user's SSLContext: the Python transport
         self._proxy = {}
+        self._persistence = persistence
+        self._persistence_sync = persistence_sync
+        self._auto_topic_alias = auto_topic_alias
         self._logger = None
         self._on_message_filtered = MQTTMatcher()
         self._has_topic_callbacks = False
@@ -750,8 +778,9 @@ class Client:
         self._c = handle
         # Without a durable store, publishing is a short locked queue operation in the engine:
         # the GIL can stay held. With one, a publish may wait for the disk.
-        self._raw_publish = lib.raw("client_publish", keep_gil=True)
-        self._raw_ack = lib.raw("client_ack", keep_gil=True)
+        durable = persistence is not None
+        self._raw_publish = lib.raw("client_publish", keep_gil=not durable)
+        self._raw_ack = lib.raw("client_ack", keep_gil=not durable)
         self._raw_get_fields = lib.raw("message_get_fields", keep_gil=True)
         # Filled by _c_message; callbacks of one client never overlap, so one is enough.
         self._fields = C.MessageFields()
@@ -784,6 +813,16 @@ class Client:
     def _configure_static_options(self):
         o = self._opts
         o.set_int(C.OPT_PROTOCOL_VERSION, _PROTOCOL_NAMES[self._protocol])
+        if self._persistence is not None:
+            syncs = {"every_write": C.SYNC_EVERY_WRITE, "interval": C.SYNC_INTERVAL,
+                     "never": C.SYNC_NEVER}
+            if self._persistence_sync not in syncs:
+                raise ValueError(f"persistence_sync must be one of {sorted(syncs)}")
+            o.set_string(C.OPT_PERSISTENCE_DIR, os.fspath(self._persistence))
+            o.set_int(C.OPT_PERSISTENCE_SYNC, syncs[self._persistence_sync])
+        # Whether the broker may be asked for a proxy in the environment (mqtt_proxy), as
+        # paho does when PySocks is installed.
+        o.set_int(C.OPT_PROXY_FROM_ENVIRONMENT, 1)
         if self._client_id:
             o.set_string(C.OPT_CLIENT_ID, self._client_id)
         # paho numbers every PUBLISH, SUBSCRIBE and UNSUBSCRIBE from one counter, QoS 0 too.
@@ -825,6 +864,8 @@ class Client:
         o.set_string(C.OPT_PASSWORD, self._password if self._username is not None else None)
         o.set_string(C.OPT_BIND_ADDRESS, self._bind_address or "")
         o.set_int(C.OPT_BIND_PORT, self._bind_port)
+        o.set_int(C.OPT_AUTO_TOPIC_ALIAS, 1 if self._auto_topic_alias else 0)
+        self._apply_transport_options()
         if self._host:
             o.set_string(C.OPT_SERVER_URI, self._server_uri())
         lib = self._lib
@@ -843,6 +884,67 @@ class Client:
                 rc = lib.options_set_connect_properties(o.handle, props)
             if rc != C.OK:
                 raise ValueError(lib.error_message(rc))
+
+    def _apply_transport_options(self):
+        o = self._opts
+        # TLS through the engine (tls_set): the same files and choices paho gives its context.
+        args = self._tls_args if self._ssl and self._py_transport is None else None
+        if args is not None:
+            ctx = self._ssl_context
+            o.set_string(C.OPT_TLS_CA_FILE, args["ca_certs"])
+            o.set_int(C.OPT_TLS_USE_SYSTEM_CAS, 1 if args["ca_certs"] is None else 0)
+            o.set_string(C.OPT_TLS_CERT_FILE, args["certfile"])
+            o.set_string(C.OPT_TLS_KEY_FILE, args["keyfile"] if args["certfile"] else None)
+            password = args["keyfile_password"]
+            o.set_string(C.OPT_TLS_KEY_PASSWORD, password if args["certfile"] else None)
+            o.set_string(C.OPT_TLS_CIPHERS, args["ciphers"] or "")
+            alpn = args["alpn_protocols"]
+            o.set_string(C.OPT_TLS_ALPN, ",".join(alpn) if alpn else "")
+            verify = ctx.verify_mode != ssl.CERT_NONE
+            o.set_int(C.OPT_TLS_VERIFY_PEER, 1 if verify else 0)
+            o.set_int(C.OPT_TLS_VERIFY_HOSTNAME, 1 if verify and ctx.check_hostname else 0)
+            low, high = _tls_versions(ctx, args["tls_version"])
+            o.set_int(C.OPT_TLS_MIN_VERSION, low)
+            o.set_int(C.OPT_TLS_MAX_VERSION, high)
+        # WebSockets: paho's request also carries an Origin header, and the application's.
+        o.set_string(C.OPT_WS_ADD_HEADER, None)
+        if self._transport == "websockets" and self._host:
+            for name, value in self._websocket_headers().items():
+                o.set_string(C.OPT_WS_ADD_HEADER, f"{name}: {value}")
+        # Proxies, natively (HTTP CONNECT and SOCKS5), from proxy_set()'s PySocks-style
+        # arguments.
+        p = self._proxy
+        if p:
+            o.set_int(C.OPT_PROXY_TYPE, _PROXY_TYPES[p["proxy_type"]])
+            o.set_string(C.OPT_PROXY_HOST, p["proxy_addr"])
+            o.set_int(C.OPT_PROXY_PORT, p.get("proxy_port") or 0)
+            o.set_int(C.OPT_PROXY_REMOTE_DNS, 1 if p.get("proxy_rdns", True) else 0)
+            o.set_string(C.OPT_PROXY_USERNAME, p.get("proxy_username") or "")
+            o.set_string(C.OPT_PROXY_PASSWORD, p.get("proxy_password") or "")
+        else:
+            o.set_int(C.OPT_PROXY_TYPE, C.PROXY_NONE)
+
+    # Headers the engine writes itself (and refuses from the application).
+    _ENGINE_WS_HEADERS = {"host", "upgrade", "connection", "sec-websocket-key",
+                          "sec-websocket-version", "sec-websocket-protocol",
+                          "sec-websocket-extensions"}
+
+    def _websocket_headers(self):
+        """The extra handshake headers paho would send: Origin, then ws_set_options' headers
+        (a dict merged in, or a callable given paho's defaults)."""
+        scheme = "https" if self._ssl else "http"
+        default_port = 443 if self._ssl else 80
+        host = self._host if self._port == default_port else f"{self._host}:{self._port}"
+        headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade",
+                   "Origin": f"{scheme}://{host}", "Sec-WebSocket-Key": "(set by the engine)",
+                   "Sec-WebSocket-Version": "13", "Sec-WebSocket-Protocol": "mqtt"}
+        extra = self._websocket_extra_headers
+        if isinstance(extra, dict):
+            headers.update(extra)
+        elif callable(extra):
+            headers = extra(headers)
+        return {k: v for k, v in headers.items()
+                if k.lower() not in self._ENGINE_WS_HEADERS}
 
     def _server_uri(self):
         if self._transport == "unix":
@@ -1026,10 +1128,26 @@ class Client:
             raise ValueError("SSL/TLS has already been configured.")
         if context is None:
             context = ssl.create_default_context()
+            # The same as the engine's defaults: system CAs, chain and name verified.
+            self._configure_tls(context, native={
+                "ca_certs": None, "certfile": None, "keyfile": None, "keyfile_password": None,
+                "ciphers": None, "alpn_protocols": None, "tls_version": None})
+            return
+        self._configure_tls(context, native=None)
+
+    def _configure_tls(self, context, native):
+        if self._ssl_context is not None:
+            raise ValueError("SSL/TLS has already been configured.")
         self._ssl = True
         self._ssl_context = context
+        self._tls_args = native
         if hasattr(context, "check_hostname"):
             self._tls_insecure = not context.check_hostname
+        if native is None:
+            from ._pytransport import PythonTlsTransport
+            self._py_transport = PythonTlsTransport(self._lib, context)
+            self._py_transport.install(self._opts.handle)
+        self._push_options()
 
     def tls_set(self, ca_certs=None, certfile=None, keyfile=None, cert_reqs=None,
                 tls_version=None, ciphers=None, keyfile_password=None, alpn_protocols=None):
@@ -1044,6 +1162,7 @@ class Client:
             tls_version = ssl.PROTOCOL_TLS_CLIENT
             if not hasattr(ssl, "PROTOCOL_TLS_CLIENT"):
                 tls_version = ssl.PROTOCOL_TLS
+        requested_version = tls_version
         context = ssl.SSLContext(tls_version)
         if ciphers is not None:
             context.set_ciphers(ciphers)
@@ -1060,7 +1179,12 @@ class Client:
             if not getattr(ssl, "HAS_ALPN", None):
                 raise ValueError("SSL library has no support for ALPN")
             context.set_alpn_protocols(alpn_protocols)
-        self.tls_set_context(context)
+        if callable(keyfile_password):
+            keyfile_password = keyfile_password()
+        self._configure_tls(context, native={
+            "ca_certs": ca_certs, "certfile": certfile, "keyfile": keyfile,
+            "keyfile_password": keyfile_password, "ciphers": ciphers,
+            "alpn_protocols": alpn_protocols, "tls_version": requested_version})
         if cert_reqs != ssl.CERT_NONE:
             self.tls_insecure_set(False)
         else:
@@ -1073,22 +1197,23 @@ class Client:
         self._tls_insecure = value
         if hasattr(self._ssl_context, "check_hostname"):
             self._ssl_context.check_hostname = not value
+        self._push_options()
 
     def proxy_set(self, **proxy_args):
         """Connect through a SOCKS or HTTP proxy (proxy_type, proxy_addr, proxy_port,
         proxy_rdns, proxy_username, proxy_password), as paho's PySocks-based proxy_set."""
-        if socks is None:
-            raise ValueError("PySocks must be installed for proxy support.")
         if not self._proxy_is_valid(proxy_args):
             raise ValueError("proxy_type and/or proxy_addr are invalid.")
-        self._proxy = proxy_args
+        if _PROXY_TYPES[proxy_args["proxy_type"]] is None:
+            raise ValueError("SOCKS4 proxies are not supported (SOCKS5 and HTTP CONNECT are)")
+        self._proxy = dict(proxy_args)
+        self._push_options()
 
     @staticmethod
     def _proxy_is_valid(p):
-        if socks is None or not isinstance(p, dict):
+        if not isinstance(p, dict):
             return False
-        return p.get("proxy_type") in {socks.HTTP, socks.SOCKS4, socks.SOCKS5} and bool(
-            p.get("proxy_addr"))
+        return p.get("proxy_type") in _PROXY_TYPES and bool(p.get("proxy_addr"))
 
     def enable_logger(self, logger=None):
         """Send the client's log to `logger` (default: logging.getLogger("paho.mqtt.client"),
@@ -2304,6 +2429,29 @@ class Client:
     del _decorator
 
     # --- Beyond paho: delivery state and metrics ----------------------------------------------
+
+    def persistence_report(self):
+        """What the durable store held when the client was created (``persistence=`` path):
+        a dict with enabled, created, truncated, records, discarded_bytes, outgoing, incoming
+        and summary."""
+        r = C.PersistenceReport()
+        self._lib.persistence_report_init(ctypes.byref(r), C.PERSISTENCE_REPORT_VERSION)
+        self._check_call(self._lib.client_persistence_report(self._c, ctypes.byref(r)))
+        return {"enabled": bool(r.enabled), "created": bool(r.created),
+                "truncated": bool(r.truncated), "records": r.records,
+                "discarded_bytes": r.discarded_bytes, "outgoing": r.outgoing,
+                "incoming": r.incoming, "summary": (r.summary or b"").decode()}
+
+    @property
+    def auto_topic_alias(self):
+        """MQTT 5: give repeated topics aliases automatically (up to the broker's Topic Alias
+        Maximum), so PUBLISH packets carry two bytes instead of the topic."""
+        return self._auto_topic_alias
+
+    @auto_topic_alias.setter
+    def auto_topic_alias(self, value):
+        self._auto_topic_alias = bool(value)
+        self._push_options()
 
     def stats(self):
         """Engine counters: messages and bytes sent/received, inflight, queued, reconnects."""
