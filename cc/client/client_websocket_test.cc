@@ -1,8 +1,9 @@
-// Client over WebSockets (ws://) against a REAL Mosquitto broker's WebSocket listener (mosquitto
-// 2.0.11 with libwebsockets, started by tests/fixtures): connect, subscribe, publish/receive at
-// QoS 0, 1 and 2 in each loop mode, payloads much larger than a frame, a custom path and extra
-// headers, WebSocket and plain TCP clients talking to each other, and a clear error when ws:// is
-// pointed at a port that does not speak HTTP.
+// Client over WebSockets (ws:// and wss://) against a REAL Mosquitto broker's WebSocket listeners
+// (mosquitto 2.0.11 with libwebsockets, started by tests/fixtures): connect, subscribe,
+// publish/receive at QoS 0, 1 and 2 in each loop mode, payloads much larger than a frame, a custom
+// path and extra headers, WebSocket and plain TCP clients talking to each other, the same over
+// TLS, and clear errors when ws:// is pointed at a port that does not speak HTTP or wss:// at a
+// server the client does not trust.
 #include <memory>
 #include <string>
 #include <tuple>
@@ -14,21 +15,29 @@
 #include "cc/client/client_test_util.h"
 #include "cc/transport/transport_error.h"
 #include "gtest/gtest.h"
+#include "tests/fixtures/certs.h"
 #include "tests/fixtures/mosquitto_fixture.h"
 
 namespace ouzel {
 namespace {
 
 using fixtures::MosquittoBroker;
+using fixtures::TestCertificates;
 using testing::EventRecorder;
 using testing::LoopMode;
 using testing::LoopRunner;
 
 constexpr absl::Duration kTimeout = absl::Seconds(20);
 
-std::unique_ptr<MosquittoBroker> StartBroker() {
+std::unique_ptr<MosquittoBroker> StartBroker(const TestCertificates& certs) {
   MosquittoBroker::Options o;
   o.websockets = true;
+  MosquittoBroker::TlsListener wss;
+  wss.cafile = certs.ca_cert;
+  wss.certfile = certs.server_cert;
+  wss.keyfile = certs.server_key;
+  wss.websockets = true;
+  o.tls.push_back(wss);
   o.extra_config = {"max_queued_messages 0"};  // never drop what a slow test client has not read
   absl::StatusOr<std::unique_ptr<MosquittoBroker>> b = MosquittoBroker::Start(o);
   EXPECT_TRUE(b.ok()) << b.status();
@@ -52,17 +61,35 @@ std::unique_ptr<Client> MakeClient(std::string server, std::string id,
 
 class WebSocketBrokerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { broker_ = StartBroker().release(); }
+  static void SetUpTestSuite() {
+    absl::StatusOr<TestCertificates> certs = TestCertificates::Generate();
+    ASSERT_TRUE(certs.ok()) << certs.status();
+    certs_ = new TestCertificates(*certs);
+    broker_ = StartBroker(*certs_).release();
+  }
   static void TearDownTestSuite() {
     delete broker_;
     broker_ = nullptr;
+    delete certs_;
+    certs_ = nullptr;
   }
   static std::string WsUri(absl::string_view path = "") {
     return absl::StrCat("ws://127.0.0.1:", broker_->websocket_port(), path);
   }
+  // The certificate is for localhost, 127.0.0.1 and ::1.
+  static std::string WssUri(absl::string_view path = "") {
+    return absl::StrCat("wss://localhost:", broker_->tls_port(), path);
+  }
+  static TransportOptions Trusting() {
+    TransportOptions t;
+    t.tls.ca_file = certs_->ca_cert;
+    return t;
+  }
   static MosquittoBroker* broker_;
+  static TestCertificates* certs_;
 };
 MosquittoBroker* WebSocketBrokerTest::broker_ = nullptr;
+TestCertificates* WebSocketBrokerTest::certs_ = nullptr;
 
 // Subscribes to `topic`, publishes `payloads` at `qos` and waits until each came back.
 void RoundTrip(Client* client, LoopRunner& runner, EventRecorder& events, const std::string& topic,
@@ -280,6 +307,75 @@ TEST_F(WebSocketBrokerTest, WsToAPlainMqttPortFailsWithAWebSocketError) {
             absl::string_view::npos)
       << error;
   EXPECT_EQ(events.connects(), 0);
+}
+
+class SecureWebSocketTest : public WebSocketBrokerTest,
+                            public ::testing::WithParamInterface<LoopMode> {};
+
+// wss://: the WebSocket layer over TLS. 4 KiB frames make the 64 KiB message span 16 frames and
+// many TLS records, whose boundaries fall anywhere inside frames.
+TEST_P(SecureWebSocketTest, MessagesComeBackOverTls) {
+  ASSERT_NE(broker_, nullptr);
+  const LoopMode mode = GetParam();
+  const std::string name = testing::LoopModeName(mode);
+  TransportOptions t = Trusting();
+  t.websocket.max_frame_bytes = 4096;
+  auto client = MakeClient(WssUri(), "wss-" + name, t);
+  ASSERT_NE(client, nullptr);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), mode);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 20; ++i) payloads.push_back(absl::StrCat("secure ", i));
+  payloads.push_back(Pattern(64 * 1024, 5));
+  RoundTrip(client.get(), runner, events, "ouzel/wss/" + name, 2, payloads);
+  ASSERT_FALSE(events.connected().empty());
+  const std::vector<std::string> logs = events.logs();
+  bool saw_layers = false;
+  for (const std::string& line : logs) {
+    if (line.find("transport up: wss://localhost:") != std::string::npos &&
+        line.find(" over tls") != std::string::npos) {
+      saw_layers = true;
+    }
+  }
+  EXPECT_TRUE(saw_layers) << absl::StrJoin(logs, "\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, SecureWebSocketTest,
+                         ::testing::Values(LoopMode::kThread, LoopMode::kCaller,
+                                           LoopMode::kExternal),
+                         [](const auto& info) { return testing::LoopModeName(info.param); });
+
+TEST_F(WebSocketBrokerTest, WssToAnUntrustedServerFailsInTheTlsLayer) {
+  ASSERT_NE(broker_, nullptr);
+  TransportOptions t;
+  t.tls.ca_file = certs_->other_ca_cert;
+  auto client = MakeClient(WssUri(), "wss-untrusted", t);
+  ASSERT_NE(client, nullptr);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), LoopMode::kCaller);
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connect_failures() == 1; }, kTimeout));
+  const absl::Status error = events.connect_failed()[0].error;
+  // Verification failed before any HTTP was spoken: the TLS layer's error, not a WebSocket one.
+  EXPECT_EQ(FailedTransportLayer(error), TransportLayer::kTls) << error;
+  EXPECT_EQ(events.connects(), 0);
+}
+
+TEST_F(WebSocketBrokerTest, WsToTheWssPortFailsWithAWebSocketError) {
+  ASSERT_NE(broker_, nullptr);
+  // Plain HTTP to a TLS listener: libwebsockets answers with a TLS alert or hangs up.
+  auto client = MakeClient(absl::StrCat("ws://127.0.0.1:", broker_->tls_port()), "ws-to-wss");
+  ASSERT_NE(client, nullptr);
+  EventRecorder events;
+  events.Attach(client.get());
+  LoopRunner runner(client.get(), LoopMode::kCaller);
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return events.connect_failures() == 1; }, kTimeout));
+  const absl::Status error = events.connect_failed()[0].error;
+  EXPECT_EQ(FailedTransportLayer(error), TransportLayer::kWebSocket) << error;
+  EXPECT_NE(error.message().find("WebSocket upgrade"), absl::string_view::npos) << error;
 }
 
 }  // namespace
