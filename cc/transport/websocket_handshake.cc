@@ -114,10 +114,14 @@ absl::Status ValidateWebSocketOptions(const ServerAddress& address,
       return absl::InvalidArgumentError(
           absl::StrCat("WebSocket header name ", Quote(name), " is not an HTTP token"));
     }
-    if (absl::string_view(value).find_first_of(absl::string_view("\r\n\0", 3)) !=
-        absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("WebSocket header ", name, " value ",
-                                                     Quote(value), " contains CR, LF or NUL"));
+    // RFC 9110 5.5: no control characters but HTAB; CR and LF would start a header of their own.
+    for (char c : value) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t') || u == 0x7F) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("WebSocket header ", name, " value ", Quote(value),
+                         " contains a control character (CR, LF, NUL, ...)"));
+      }
     }
     for (const char* reserved : kReservedHeaders) {
       if (absl::EqualsIgnoreCase(name, reserved)) {

@@ -44,11 +44,12 @@ std::string NewWebSocketKey();
 // base64(SHA-1(key + GUID)): the Sec-WebSocket-Accept a server must answer `key` with.
 std::string AcceptFor(absl::string_view key);
 
-// InvalidArgument when the request could not be sent as asked: a path with spaces or control
-// characters, a header name that is not an HTTP token, a header value with CR, LF or NUL, a
-// header the handshake itself sets (Upgrade, Connection, Sec-WebSocket-Key, -Version,
-// -Protocol: use `subprotocol`, -Extensions: none are supported, -Accept), a subprotocol that is
-// not a token, or max_frame_bytes 0.
+// InvalidArgument when the request could not be sent as asked: a path with spaces, control or
+// non-ASCII characters, a header name that is not an HTTP token, a header value with a control
+// character other than tab (CR and LF would start headers of their own), a header the handshake
+// itself sets (Upgrade, Connection, Sec-WebSocket-Key, -Version, -Protocol: use `subprotocol`,
+// -Extensions: none are supported, -Accept), a subprotocol that is not a token, or
+// max_frame_bytes 0.
 absl::Status ValidateWebSocketOptions(const ServerAddress& address,
                                       const WebSocketOptions& options);
 
