@@ -1238,9 +1238,10 @@ class Client:
         self._push_options()
 
     def enable_bridge_mode(self):
-        """Not supported by the engine (no bridge protocol level); see
-        docs/python-compatibility.md."""
-        self._client_mode = MQTT_BRIDGE
+        """paho sets the CONNECT protocol level's bridge bit (0x80, Mosquitto/RSMB bridges); the
+        engine does not send it, so this raises rather than silently connect as a plain client
+        (docs/python-compatibility.md)."""
+        raise ValueError("bridge mode (protocol level | 0x80) is not supported by Ouzel")
 
     def will_set(self, topic, payload=None, qos=0, retain=False, properties=None):
         """The Will the broker publishes if this client vanishes without DISCONNECT (from the
@@ -1386,6 +1387,9 @@ class Client:
             raise ValueError("Invalid host.")
         if self._port <= 0:
             raise ValueError("Invalid port number.")
+        if self._py_transport is not None and self._transport == "websockets":
+            raise ValueError("tls_set_context() with transport='websockets' is not supported; "
+                             "use tls_set() for wss:// (docs/python-compatibility.md)")
         self._state = _CS.MQTT_CS_CONNECTING
         first = self._protocol == MQTTv5 and self._mqttv5_first_connect
         self._push_options(first_connection=first)
