@@ -40,11 +40,11 @@
  * Errors: a slot returns OUZEL_OK, OUZEL_EWOULDBLOCK where allowed, or an error code, and may
  * first describe the error with ouzel_transport_set_error. The connection then ends with that
  * error: on_connect_fail / on_disconnect receive the code, and ouzel_last_error_message() inside
- * those callbacks (or after ouzel_client_connect_blocking) gives "custom transport <slot>:
- * <message>". The codes passed through as they are: OUZEL_EIO (network failure or reset),
- * OUZEL_ETLS, OUZEL_EREFUSED, OUZEL_ETIMEDOUT, OUZEL_EPROTOCOL, OUZEL_ENOTFOUND (name does not
- * resolve), OUZEL_ENOTSUP, OUZEL_EINVAL; any other becomes OUZEL_EIO, its value named in the
- * message.
+ * those callbacks (or after ouzel_client_connect_blocking) gives "custom transport <slot>
+ * (<uri>): <message>" (the code's ouzel_strerror text when no message was set). The codes passed
+ * through as they are: OUZEL_EIO (network failure or reset), OUZEL_ETLS, OUZEL_EREFUSED,
+ * OUZEL_ETIMEDOUT, OUZEL_EPROTOCOL, OUZEL_ENOTFOUND (name does not resolve), OUZEL_ENOTSUP,
+ * OUZEL_EINVAL; any other becomes OUZEL_EIO, its value named in the message.
  */
 #ifndef OUZEL_SYS_TRANSPORT_H
 #define OUZEL_SYS_TRANSPORT_H
@@ -76,8 +76,9 @@ typedef struct ouzel_transport_vtable {
    * "mqtts://broker.example:8883"), whose host ("" for unix:// URIs; IPv6 without brackets) and
    * port (0 for unix://) are given parsed. Creates the stream, stores what the other slots need
    * in *stream (any value, NULL included; it is passed back to them), keeps `conn` if it will
-   * notify or set errors, and begins connecting without blocking. OUZEL_OK or an error; after an
-   * error nothing else is called for this attempt (open cleans up itself). Required. */
+   * notify or set errors, and begins connecting without blocking. OUZEL_OK (OUZEL_EWOULDBLOCK
+   * counts as OK: `connect` does the waiting) or an error; after an error nothing else is called
+   * for this attempt (open cleans up itself). Required. */
   int (*open)(void* user, ouzel_transport_conn* conn, const char* uri, const char* host,
               int32_t port, void** stream);
 
