@@ -165,13 +165,13 @@ int SetFlag(int32_t option, int64_t value, bool* field) {
 }
 
 int SetTlsVersion(int32_t option, int64_t value, uint16_t* field) {
-  if (value != 0 && value != OUZEL_TLS_V1_2 && value != OUZEL_TLS_V1_3) {
+  const bool known = value == OUZEL_TLS_V1_0 || value == OUZEL_TLS_V1_1 ||
+                     value == OUZEL_TLS_V1_2 || value == OUZEL_TLS_V1_3;
+  if (value != 0 && !known) {
     std::string why = absl::StrCat("0x", absl::Hex(value),
-                                   " is not 0 (default), OUZEL_TLS_V1_2 (0x0303) or "
-                                   "OUZEL_TLS_V1_3 (0x0304)");
-    if (value == 0x0300 || value == 0x0301 || value == 0x0302) {
-      absl::StrAppend(&why, "; SSL 3.0, TLS 1.0 and TLS 1.1 are not supported");
-    }
+                                   " is not 0 (default) or OUZEL_TLS_V1_0..OUZEL_TLS_V1_3 "
+                                   "(0x0301..0x0304)");
+    if (value == 0x0300 || value == 0x0002) absl::StrAppend(&why, "; SSL is not supported");
     return Invalid(option, why);
   }
   *field = static_cast<uint16_t>(value);

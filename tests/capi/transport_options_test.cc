@@ -87,8 +87,8 @@ TEST(TransportOptions, IntegerOptions_AcceptTheirRange_RefuseTheRestNamingTheOpt
       {OUZEL_OPT_TLS_VERIFY_HOSTNAME, "OUZEL_OPT_TLS_VERIFY_HOSTNAME", {0, 1}, {2, 100}},
       {OUZEL_OPT_TLS_MIN_VERSION,
        "OUZEL_OPT_TLS_MIN_VERSION",
-       {0, OUZEL_TLS_V1_2, OUZEL_TLS_V1_3},
-       {1, 0x0301, 0x0302, 0x0305, 12}},
+       {0, OUZEL_TLS_V1_0, OUZEL_TLS_V1_1, OUZEL_TLS_V1_2, OUZEL_TLS_V1_3},
+       {1, 0x0300, 0x0305, 12}},
       {OUZEL_OPT_TLS_MAX_VERSION,
        "OUZEL_OPT_TLS_MAX_VERSION",
        {0, OUZEL_TLS_V1_2, OUZEL_TLS_V1_3},
@@ -130,11 +130,16 @@ TEST(TransportOptions, IntegerOptions_AcceptTheirRange_RefuseTheRestNamingTheOpt
   EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
 }
 
-TEST(TransportOptions, OldTlsVersions_RefusedAsUnsupported) {
+TEST(TransportOptions, SslVersions_RefusedAsUnsupported) {
   Options o = NewOptions();
-  EXPECT_EQ(ouzel_options_set_int(o.get(), OUZEL_OPT_TLS_MIN_VERSION, 0x0301), OUZEL_EINVAL);
-  EXPECT_NE(LastError().find("TLS 1.1 are not supported"), std::string::npos) << LastError();
-  EXPECT_NE(LastError().find("0x301"), std::string::npos) << LastError();
+  EXPECT_EQ(ouzel_options_set_int(o.get(), OUZEL_OPT_TLS_MIN_VERSION, 0x0300), OUZEL_EINVAL);
+  EXPECT_NE(LastError().find("SSL is not supported"), std::string::npos) << LastError();
+  EXPECT_NE(LastError().find("0x300 is not 0 (default) or OUZEL_TLS_V1_0..OUZEL_TLS_V1_3"),
+            std::string::npos)
+      << LastError();
+  // The deprecated versions are there for old brokers, on request.
+  EXPECT_EQ(ouzel_options_set_int(o.get(), OUZEL_OPT_TLS_MIN_VERSION, OUZEL_TLS_V1_0), OUZEL_OK);
+  EXPECT_EQ(NewClient(o.get()), OUZEL_OK) << LastError();
 }
 
 TEST(TransportOptions, StringOptionOfTheOtherType_Refused) {

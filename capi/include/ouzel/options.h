@@ -65,8 +65,8 @@ typedef struct ouzel_options ouzel_options;
 /* 0/1: check that the certificate names the server's host (or OUZEL_OPT_TLS_SERVER_NAME) [1].
  * 0 is paho's tls_insecure_set(True): the chain is still verified. */
 #define OUZEL_OPT_TLS_VERIFY_HOSTNAME 32
-#define OUZEL_OPT_TLS_MIN_VERSION 33        /* 0 (TLS 1.2), OUZEL_TLS_V1_2 or _V1_3 [0] */
-#define OUZEL_OPT_TLS_MAX_VERSION 34        /* 0 (the newest), OUZEL_TLS_V1_2 or _V1_3 [0] */
+#define OUZEL_OPT_TLS_MIN_VERSION 33        /* 0 (TLS 1.2) or OUZEL_TLS_V1_0.._V1_3 [0] */
+#define OUZEL_OPT_TLS_MAX_VERSION 34        /* 0 (the newest) or OUZEL_TLS_V1_0.._V1_3 [0] */
 #define OUZEL_OPT_TLS_SESSION_RESUMPTION 35 /* 0/1: resume TLS sessions on reconnect [1] */
 #define OUZEL_OPT_WS_MAX_FRAME_BYTES 36     /* 1..2^31-1: largest frame sent [65536] */
 #define OUZEL_OPT_WS_MAX_MESSAGE_BYTES 37   /* 0..2^31-1: largest message taken; 0 = no limit [0] */
@@ -151,7 +151,11 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_LOST_SESSION_RESEND_AS_NEW 1
 #define OUZEL_QOS2_DELIVERY_ON_PUBLISH 0
 #define OUZEL_QOS2_DELIVERY_ON_PUBREL 1
-#define OUZEL_TLS_V1_2 0x0303 /* the protocol's own version numbers */
+/* TLS versions: the protocol's own numbers. 1.0 and 1.1 are deprecated (RFC 8996) and off unless
+ * OUZEL_OPT_TLS_MIN_VERSION asks for them, for brokers that know nothing newer. */
+#define OUZEL_TLS_V1_0 0x0301
+#define OUZEL_TLS_V1_1 0x0302
+#define OUZEL_TLS_V1_2 0x0303
 #define OUZEL_TLS_V1_3 0x0304
 #define OUZEL_PROXY_NONE 0
 #define OUZEL_PROXY_HTTP 1 /* HTTP CONNECT (Basic authentication with a user name) */
