@@ -256,10 +256,12 @@ int AddHeader(int32_t option, absl::string_view v,
                    absl::StrCat("header name '", absl::CEscape(name),
                                 "' is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)"));
   }
+  // RFC 9110 5.5: no control characters but HTAB (CR and LF would start a header of their own).
   for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
-      return Invalid(option,
-                     absl::StrCat("the value of header '", name, "' contains CR, LF or NUL"));
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7F) {
+      return Invalid(option, absl::StrCat("the value of header '", name,
+                                          "' contains a control character (CR, LF, NUL, ...)"));
     }
   }
   // The handshake's own headers (websocket_handshake.cc refuses them too, at connect time).

@@ -122,8 +122,8 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_TLS_PSK_KEY 120
 #define OUZEL_OPT_TLS_PSK_KEY_HEX 121
 /* Appends a header to the WebSocket upgrade request, given as "Name: value" (an HTTP token, a
- * colon, a value without CR, LF or NUL; blanks around the value are dropped); headers go out in
- * the order added, after the handshake's own. A Host header replaces the one computed from the
+ * colon, a value without control characters but tab; blanks around it are dropped); headers go out
+ * in the order added, after the handshake's own. A Host header replaces the one computed from the
  * URI. NULL removes every header added. Refused: the names the handshake writes itself (Upgrade,
  * Connection, Sec-WebSocket-Key, -Version, -Protocol (use OUZEL_OPT_WS_SUBPROTOCOL),
  * -Extensions, -Accept). */
