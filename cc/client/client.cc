@@ -1596,7 +1596,6 @@ absl::StatusOr<std::vector<ServerAddress>> PrepareOptions(ClientOptions& options
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   absl::StatusOr<std::vector<ServerAddress>> servers = PrepareOptions(options);
   if (!servers.ok()) return servers.status();
-  if (options.store == nullptr) options.store = options.shared_store.get();
   absl::StatusOr<std::shared_ptr<Waker>> waker = Waker::Create();
   if (!waker.ok()) return waker.status();
   auto core = std::make_shared<client_internal::Core>(std::move(options), *std::move(servers),

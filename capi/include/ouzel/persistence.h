@@ -20,6 +20,16 @@
  * what an operating-system crash or power loss may lose. docs/persistence.md has the file format
  * and the recovery rules. An application-provided store plugs in through ouzel/sys/store.h.
  *
+ * Failures. ouzel_client_new returns OUZEL_EBUSY when another process (or client) has the session
+ * open (the message names the lock file and holder) and OUZEL_ESTORE when the directory or log
+ * cannot be opened or read; a log whose tail was torn by a crash is not an error: it is cut after
+ * the last good record and ouzel_client_persistence_report says so. ouzel_client_publish returns
+ * OUZEL_EQUEUEFULL when the store is full (OUZEL_OPT_PERSISTENCE_MAX_*) and OUZEL_ESTORE when it
+ * cannot write. A failure on the loop thread is logged through on_log (OUZEL_LOG_ERR, "session
+ * store: ...") and closes the connection, since sending what could not be recorded would break
+ * the guarantee; after a write or sync error the file store stays failed, so free the client and
+ * create it again.
+ *
  * The options are ouzel_options_set_int / ouzel_options_set_string options (ouzel/options.h);
  * they take effect when the client is created.
  */
