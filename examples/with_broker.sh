@@ -18,7 +18,10 @@ program="$2"
 shift 2
 
 dir="$(mktemp -d "${TMPDIR:-/tmp}/ouzel-broker.XXXXXX")"
-"$run_broker" --no-stdin --timeout="${OUZEL_BROKER_TIMEOUT:-900}" >"$dir/out" 2>"$dir/err" &
+# OUZEL_BROKER_CONFIG: one extra mosquitto configuration line (e.g. "set_tcp_nodelay true").
+extra=()
+if [ -n "${OUZEL_BROKER_CONFIG:-}" ]; then extra+=("--config=$OUZEL_BROKER_CONFIG"); fi
+"$run_broker" --no-stdin --timeout="${OUZEL_BROKER_TIMEOUT:-900}" "${extra[@]}" >"$dir/out" 2>"$dir/err" &
 broker_pid=$!
 
 stop_broker() {
