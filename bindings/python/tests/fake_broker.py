@@ -142,14 +142,17 @@ class FakeBroker:
                 pkt, buf = self._split(buf)
                 if pkt is None:
                     break
-                with self._cond:
-                    self.packets.append(pkt)
-                    self._cond.notify_all()
+                # Answer first, then record: a test that waits for a packet and then sends
+                # something must not overtake the automatic answer (a DISCONNECT before the
+                # CONNACK would be a protocol violation).
                 if self.auto:
                     try:
                         self._answer(conn, pkt)
                     except OSError:
-                        break
+                        pass
+                with self._cond:
+                    self.packets.append(pkt)
+                    self._cond.notify_all()
         with self._cond:
             if self._conn is conn:
                 self._conn = None

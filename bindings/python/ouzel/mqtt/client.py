@@ -2158,6 +2158,8 @@ class Client:
                 self._pending_requests[mid] = False
 
     def _c_connect_fail(self, error, reason_code):
+        # The engine's description of this failure (valid inside the callback, read first).
+        detail = self._lib.last_error_message().decode("utf-8", "replace")
         self._fail_pending_requests()
         if reason_code >= 0:
             # The broker refused the connection: paho reports the CONNACK to on_connect, then the
@@ -2187,6 +2189,18 @@ class Client:
             return
         if error == C.ECLOSED and self._state in (_CS.MQTT_CS_CONNECTING,):
             return  # an attempt replaced by reconnect()
+        if error == C.EPROTOCOL or "CONNACK" in detail or "broke the protocol" in detail:
+            # CONNECT was sent: paho reports the end of that connection to on_disconnect (a
+            # missing CONNACK as a keepalive timeout), not to on_connect_fail.
+            if error == C.EPROTOCOL:
+                rc = MQTT_ERR_PROTOCOL
+            elif error == C.ETIMEDOUT:
+                rc = MQTT_ERR_KEEPALIVE
+            else:
+                rc = MQTT_ERR_CONN_LOST
+            self._state = _CS.MQTT_CS_CONNECTION_LOST
+            self._deliver_disconnect(False, rc)
+            return
         self._handle_on_connect_fail()
 
     def _deliver_disconnect(self, from_server, rc, reason=None, properties=None):
