@@ -53,6 +53,9 @@ class LayeredTransport : public Transport {
   absl::Status FlushOutput();
   bool HasPendingOutput() const { return !output_.empty(); }
   size_t pending_output_bytes() const { return output_.size(); }
+  // The queue itself, for a layer that builds its output in place (WebSocket frames are encoded
+  // straight into it rather than copied in from a scratch buffer).
+  ByteBuffer* mutable_output() { return &output_; }
 
   Transport& inner() { return *inner_; }
   const Transport& inner() const { return *inner_; }

@@ -93,7 +93,6 @@ class WebSocketTransport final : public LayeredTransport {
   size_t high_water_;
   std::vector<uint8_t> scratch_;  // inner reads land here, and are decoded in place
   ByteBuffer payload_;            // decoded MQTT bytes not yet Read
-  ByteBuffer frame_;              // a frame being encoded
   absl::Status terminal_;         // why the stream ended (close frame, protocol error)
   bool close_sent_ = false;
 };
@@ -142,9 +141,7 @@ void WebSocketTransport::QueueFrame(Opcode opcode, absl::Span<const uint8_t> pay
   websocket::MaskKey key;
   // Unpredictable keys are the point of masking (RFC 6455 10.3): BoringSSL's CSPRNG.
   RAND_bytes(key.data(), key.size());
-  frame_.Clear();
-  websocket::AppendFrame(opcode, /*fin=*/true, payload, key, &frame_);
-  QueueOutput(frame_.span());
+  websocket::AppendFrame(opcode, /*fin=*/true, payload, key, mutable_output());
   if (opcode == Opcode::kClose) close_sent_ = true;
 }
 
