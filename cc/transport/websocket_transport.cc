@@ -110,9 +110,8 @@ absl::StatusOr<bool> WebSocketTransport::HandshakeStep(absl::Time now) {
     absl::StatusOr<size_t> n = inner().Read(absl::MakeSpan(scratch_));
     if (!n.ok()) {
       if (FailedTransportLayer(n.status()).has_value()) return n.status();
-      // The server hung up mid-reply: say what it had sent (a refusal's status line).
-      if (parser_.has_status())
-        return InContext(Mark(websocket::UpgradeRefused(parser_.response())));
+      // The server hung up before the reply was whole: say how far it got. (A status other than
+      // 101 has failed the upgrade already, below.)
       return InContext(
           Mark(absl::Status(n.status().code(),
                             absl::StrCat("connection lost during the WebSocket upgrade after ",

@@ -416,6 +416,15 @@ INSTANTIATE_TEST_SUITE_P(
                     "connection lost during the WebSocket upgrade after a partial reply: "
                     "'HTTP/1.1 10'",
                     true},
+        RefusalCase{"HangUpAfterTheStatusLine",
+                    [](const std::string&) {
+                      return std::string(
+                          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n");
+                    },
+                    absl::StatusCode::kUnavailable,
+                    "connection lost during the WebSocket upgrade after the reply's status line "
+                    "'HTTP/1.1 101 Switching Protocols' and 1 header(s)",
+                    true},
         RefusalCase{"HangUpWithoutReply", [](const std::string&) { return std::string(); },
                     absl::StatusCode::kUnavailable,
                     "connection lost during the WebSocket upgrade after no reply", true}),
