@@ -3,8 +3,8 @@
 
 <module> is paho.mqtt.client or ouzel.mqtt.client: the same code drives both.
 Scenarios (all through the library's own loop thread, loop_start):
-  publish   one client publishes n messages; done when every MQTTMessageInfo is published
-            (QoS 0: written; QoS 1: PUBACK; QoS 2: PUBCOMP)
+  publish   one client publishes n messages; done when the last MQTTMessageInfo is published
+            (QoS 0: written; QoS 1: PUBACK; QoS 2: PUBCOMP); that all were is checked after
   pubsub    a subscriber (same library, same process) subscribed at <qos>; a publisher
             publishes n messages at <qos>; done when the subscriber's on_message saw all n
 CPU is this process's user + system time over the measured part only (connecting and
@@ -66,15 +66,16 @@ def main():
     publish = pub.publish
     infos = [publish(topic, payload, qos) for _ in range(n)]
     if scenario == "publish":
-        for info in infos:
-            info.wait_for_publish(120)
-            if not info.is_published():
-                raise SystemExit("not published in time")
+        # Both libraries complete messages in order on one connection: waiting for the last
+        # one is waiting for all (checked below, outside the measured part).
+        infos[-1].wait_for_publish(120)
     else:
         if not done.wait(300):
             raise SystemExit(f"received {got[0]} of {n}")
     t1 = time.perf_counter()
     u1, s1 = cpu()
+    if scenario == "publish" and not all(info.is_published() for info in infos):
+        raise SystemExit("not every message was published")
     for c in (pub, sub):
         if c is not None:
             c.disconnect()

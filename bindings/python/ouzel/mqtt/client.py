@@ -462,10 +462,13 @@ class MQTTMessageInfo:
         return self._published
 
 
+_new_message = object.__new__
+
+
 class MQTTMessage:
     """A received message, as given to on_message."""
 
-    __slots__ = ("timestamp", "state", "dup", "mid", "_topic", "payload", "qos", "retain", "info",
+    __slots__ = ("timestamp", "state", "dup", "mid", "_topic", "payload", "qos", "retain", "_info",
                  "properties")
 
     def __init__(self, mid=0, topic=b""):
@@ -477,8 +480,19 @@ class MQTTMessage:
         self.payload = b""
         self.qos = 0
         self.retain = False
-        self.info = MQTTMessageInfo(mid)
+        self._info = None
         self.properties = None
+
+    @property
+    def info(self):
+        """An MQTTMessageInfo for this mid (made when first asked for)."""
+        if self._info is None:
+            self._info = MQTTMessageInfo(self.mid)
+        return self._info
+
+    @info.setter
+    def info(self, value):
+        self._info = value
 
     def __eq__(self, other):
         if isinstance(other, self.__class__):
@@ -675,6 +689,7 @@ class Client:
         self._manual_ack = manual_ack
         self._transport = transport
         self._protocol = protocol
+        self._v5 = protocol == MQTTv5
         self._userdata = userdata
         self._clean_session = clean_session
         self._clean_start = MQTT_CLEAN_START_FIRST_ONLY
@@ -2260,17 +2275,20 @@ class Client:
         payload = ctypes.string_at(f.payload, payload_len) if payload_len else b""
         qos = f.qos
         mid = f.mid
-        message = MQTTMessage(mid, topic)
+        # Every slot set once (MQTTMessage.__init__ would set most of them twice).
+        message = _new_message(MQTTMessage)
+        message.timestamp = time_func()
+        message.state = mqtt_ms_wait_for_pubrel if qos == 2 else mqtt_ms_invalid
+        message.dup = f.dup != 0
+        message.mid = mid
+        message._topic = topic
         message.payload = payload
         message.qos = qos
         message.retain = f.retain != 0
-        message.dup = f.dup != 0
-        message.timestamp = time_func()
-        if qos == 2:
-            message.state = mqtt_ms_wait_for_pubrel
-        if self._protocol == MQTTv5:
-            message.properties = _engine.read_properties(self._lib, f.properties,
-                                                         PacketTypes.PUBLISH)
+        message._info = None
+        message.properties = (_engine.read_properties(self._lib, f.properties,
+                                                      PacketTypes.PUBLISH)
+                              if self._v5 else None)
         if self._logging:
             try:
                 print_topic = topic.decode("utf-8")
