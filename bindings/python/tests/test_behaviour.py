@@ -436,3 +436,21 @@ def test_wait_for_publish_timeout_returns_none_when_no_loop(broker):
     assert info.is_published()
     c.disconnect()
     c.loop_stop()
+
+
+def test_auto_topic_alias_delivers_full_topics(broker):
+    inbox = Inbox(broker.port, "auto/#", protocol=mqtt.MQTTv5)
+    c = mqtt.Client(V2, client_id="auto-alias", protocol=mqtt.MQTTv5, auto_topic_alias=True)
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    try:
+        assert wait_for(c.is_connected)
+        for i in range(5):
+            c.publish("auto/alias/topic", b"%d" % i, qos=1).wait_for_publish(10)
+        assert wait_for(lambda: len(inbox.messages) == 5)
+        assert all(m.topic == "auto/alias/topic" for m in inbox.messages)
+        assert c.stats()["messages_sent"] == 5
+    finally:
+        c.disconnect()
+        c.loop_stop()
+        inbox.close()

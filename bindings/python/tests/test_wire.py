@@ -105,3 +105,49 @@ def test_clean_session_qos2_not_resent_after_reconnect():
         finally:
             c.disconnect()
             c.loop_stop()
+
+
+def test_auto_topic_alias_on_the_wire():
+    """Beyond paho: with auto_topic_alias, the second PUBLISH to a topic carries the alias and an
+    empty topic (the broker's CONNACK allowed 5 aliases)."""
+    from fake_broker import FakeBroker, packet
+
+    connack = packet(0x20, b"\x00\x00\x03\x22\x00\x05")  # Topic Alias Maximum 5
+    with FakeBroker(v5=True, connack=connack) as fb:
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="alias-auto",
+                        protocol=mqtt.MQTTv5, auto_topic_alias=True)
+        c.connect("127.0.0.1", fb.port)
+        c.loop_start()
+        try:
+            from conftest import wait_for
+            assert wait_for(c.is_connected)
+            for i in range(3):
+                c.publish("a/long/topic", b"%d" % i, qos=1).wait_for_publish(20)
+        finally:
+            c.disconnect()
+            c.loop_stop()
+        pubs = [p for p in fb.packets if p[0] >> 4 == 3]
+    # PUBLISH: topic length, topic, mid, properties (Topic Alias 0x23), payload.
+    assert pubs[0][2:4 + 12] == b"\x00\x0ca/long/topic"
+    assert b"\x03\x23\x00\x01" in pubs[0]
+    for p in pubs[1:]:
+        assert p[2:4] == b"\x00\x00" and b"\x03\x23\x00\x01" in p
+
+
+def test_delivery_state():
+    from fake_broker import FakeBroker
+
+    with FakeBroker(no_answer={3}) as fb:  # PUBLISH left unacknowledged
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="state")
+        queued = c.publish("s/t", b"x", qos=1)
+        assert queued.delivery_state() == ("queued", None)
+        c.connect("127.0.0.1", fb.port)
+        c.loop_start()
+        try:
+            fb.wait_type(0x32)
+            from conftest import wait_for
+            assert wait_for(lambda: queued.delivery_state() == ("inflight", None))
+        finally:
+            c.disconnect()
+            c.loop_stop()
+    assert mqtt.MQTTMessageInfo(1).delivery_state() == ("unknown", None)

@@ -454,6 +454,30 @@ class MQTTMessageInfo:
         if self.rc > 0:
             raise RuntimeError(f"Message publish failed: {error_string(self.rc)}")
 
+    _STATES = {C.DELIVERY_QUEUED: "queued", C.DELIVERY_INFLIGHT: "inflight",
+               C.DELIVERY_ACKNOWLEDGED: "acknowledged", C.DELIVERY_EXPIRED: "expired",
+               C.DELIVERY_DROPPED: "dropped"}
+    _DROP_REASONS = {C.DROP_NONE: None, C.DROP_QUEUE_FULL: "queue-full",
+                     C.DROP_SESSION_LOST: "session-lost", C.DROP_TOO_LARGE: "too-large",
+                     C.DROP_REJECTED: "rejected", C.DROP_CONNECTION_LOST: "connection-lost",
+                     C.DROP_CANCELLED: "cancelled"}
+
+    def delivery_state(self):
+        """Where the message is, as the engine sees it (beyond paho): ``(state, reason)`` with
+        state "queued", "inflight", "acknowledged", "expired" or "dropped" and, for a dropped
+        message, why ("session-lost", "connection-lost", "rejected", "too-large",
+        "queue-full", "cancelled"). ``("unknown", None)`` for a message the engine never took
+        or no longer remembers."""
+        engine = self._engine
+        status = engine.status(self._token) if engine is not None else None
+        if status is None:
+            if self._published:
+                return ("dropped", "connection-lost") if self.rc > 0 else ("acknowledged",
+                                                                           None)
+            return "unknown", None
+        state, reason = status
+        return self._STATES.get(state, "unknown"), self._DROP_REASONS.get(reason)
+
     def is_published(self):
         """True once the message is published. ValueError / RuntimeError as wait_for_publish."""
         self._check_rc()
