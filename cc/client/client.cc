@@ -72,6 +72,13 @@ absl::Time FromNanos(int64_t n) {
   return n == INT64_MAX ? absl::InfiniteFuture() : absl::FromUnixNanos(n);
 }
 
+// The session always runs in manual-ack mode; without SessionOptions::manual_ack the Core acks each
+// message itself once its on_message callback has returned (see Core::AutoAck).
+SessionOptions WithManualAck(SessionOptions options) {
+  options.manual_ack = true;
+  return options;
+}
+
 bool IsTerminal(DeliveryState s) {
   return s == DeliveryState::kAcknowledged || s == DeliveryState::kExpired ||
          s == DeliveryState::kDropped;
@@ -175,6 +182,8 @@ class Core : public std::enable_shared_from_this<Core> {
   void MaybeClose(absl::Time now);
   void Dispatch();
   void Invoke(const ClientCallbacks& callbacks, ClientEvent& event);
+  // Without manual_ack: acknowledges a delivered QoS 1/2 message after its callback returned.
+  void AutoAck(const ClientEvent& event);
   // Moves the session's events into pending_events_ and does the bookkeeping. mu_ held.
   void TakeSessionEventsLocked(absl::Time now);
   absl::Time NextWakeTime() const;
@@ -196,6 +205,8 @@ class Core : public std::enable_shared_from_this<Core> {
   const std::shared_ptr<TlsSessionCache> tls_sessions_;
   // options_.store or options_.shared_store (may be null).
   SessionStore* const store_;
+  // The application acknowledges (Ack) itself; otherwise AutoAck does, after on_message.
+  const bool app_manual_ack_;
 
   // --- Shared state, guarded by mu_
   // ---------------------------------------------------------------
@@ -282,6 +293,10 @@ class Core : public std::enable_shared_from_this<Core> {
   bool skip_poll_ = false;
   // The last store failure reported, so a failed store is logged once, not every iteration.
   absl::Status store_error_;
+  // Automatic acks of messages handled while the session was closing (DISCONNECT written): no
+  // packet may follow DISCONNECT, so they are applied once the transport is down, where they
+  // write nothing but still mark QoS 2 messages handled (PUBREC/PUBCOMP when the server resends).
+  std::vector<uint16_t> acks_after_close_;
 };
 
 // ----------------------------------------------------------------------------------------------
@@ -296,7 +311,8 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       // so reconnects do not re-read certificates and CA bundles that did not change.
       tls_sessions_(std::make_shared<TlsSessionCache>()),
       store_(options_.store != nullptr ? options_.store : options_.shared_store.get()),
-      session_(options_.session, store_),
+      app_manual_ack_(options_.session.manual_ack),
+      session_(WithManualAck(options_.session), store_),
       callbacks_(std::make_shared<ClientCallbacks>()),
       servers_(std::move(servers)),
       auto_reconnect_(options_.auto_reconnect),
@@ -542,8 +558,13 @@ absl::Status Core::UpdateOptions(ClientOptions options, std::vector<ServerAddres
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
-    OUZEL_RETURN_IF_ERROR(
-        session_.UpdateOptions(std::move(options.session), as_first_connection, Now()));
+    if (options.session.manual_ack != app_manual_ack_) {
+      OUZEL_RETURN_IF_ERROR(Session::ValidateOptions(options.session));
+      return absl::InvalidArgumentError(
+          "manual acknowledgement cannot change on an existing session (create a new client)");
+    }
+    OUZEL_RETURN_IF_ERROR(session_.UpdateOptions(WithManualAck(std::move(options.session)),
+                                                 as_first_connection, Now()));
     servers_ = std::move(servers);
     auto_reconnect_ = options.auto_reconnect;
     reconnect_min_ = options.reconnect_min_delay;
@@ -598,6 +619,9 @@ absl::StatusOr<uint16_t> Core::Unsubscribe(std::vector<std::string> filters,
 }
 
 absl::Status Core::Ack(uint16_t packet_id) {
+  if (!app_manual_ack_) {
+    return absl::FailedPreconditionError("Ack needs SessionOptions::manual_ack");
+  }
   absl::Status s;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -1164,6 +1188,8 @@ void Core::DropLink(absl::Time now, absl::Status status, bool schedule) {
     link_mirror_ = Link::kNone;
     if (!status.ok() || last_error_.ok()) last_error_ = status;
     session_.OnTransportDown(now, status);
+    for (uint16_t id : acks_after_close_) session_.Ack(id, now).IgnoreError();
+    acks_after_close_.clear();
     TakeSessionEventsLocked(now);
   }
   if (schedule) ScheduleNext(now, /*failed_attempt=*/!accepted, status);
@@ -1468,6 +1494,7 @@ void Core::Dispatch() {
     ClientEvent event = std::move(pending_events_[i]);
     const ClientCallbacks* cb = CurrentCallbacks();
     if (cb != nullptr) Invoke(*cb, event);
+    if (!app_manual_ack_) AutoAck(event);
     // A slow callback must not starve keepalive: timers run between callbacks.
     if (link_ == Link::kUp && i + 1 < pending_events_.size()) {
       absl::Time now = Now();
@@ -1503,6 +1530,24 @@ void Core::Invoke(const ClientCallbacks& cb, ClientEvent& event) {
   } else if (auto* a = std::get_if<AuthEvent>(&e)) {
     if (cb.on_auth) cb.on_auth(*a);
   }
+}
+
+void Core::AutoAck(const ClientEvent& event) {
+  const auto* e = std::get_if<SessionEvent>(&event);
+  const auto* m = e != nullptr ? std::get_if<MessageEvent>(e) : nullptr;
+  if (m == nullptr || m->message.qos == 0) return;
+  // Destroyed inside the callback: no ack, the server sends the message again.
+  if (closing_.load()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (session_.state() == SessionState::kDisconnecting) {
+    acks_after_close_.push_back(m->message.packet_id);
+    return;
+  }
+  // Messages are dispatched in arrival order, so the acks keep that order [MQTT-4.6.0-2/3]; the
+  // bytes go out with the FlushOutput that follows every Dispatch in DoMisc. NotFound (a QoS 1
+  // message of a connection that has closed, a held QoS 2 message of a lost session) needs no
+  // ack: the server sends it again or has forgotten it.
+  session_.Ack(m->message.packet_id, Now()).IgnoreError();
 }
 
 absl::Time Core::NextWakeTime() const {
