@@ -133,8 +133,8 @@ TEST_P(AckOrderTest, PubackAndPubrecLeaveOnlyAfterOnMessageReturns) {
   client->SetOnDisconnect([&](const DisconnectedEvent&) { ++disconnects; });
   LoopRunner runner(client.get(), GetParam());
   ASSERT_TRUE(client->ConnectAsync().ok());
-  ASSERT_TRUE(runner.RunUntil([&] { return AcksReceived(*fake, PacketType::kPubcomp, 8) == 1; },
-                              kTimeout))
+  ASSERT_TRUE(
+      runner.RunUntil([&] { return AcksReceived(*fake, PacketType::kPubcomp, 8) == 1; }, kTimeout))
       << fake->Transcript();
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -186,8 +186,8 @@ TEST_P(AckOrderTest, PubcompLeavesOnlyAfterOnMessageReturnsWhenDeliveringOnPubre
   client->SetOnDisconnect([&](const DisconnectedEvent&) { ++disconnects; });
   LoopRunner runner(client.get(), GetParam());
   ASSERT_TRUE(client->ConnectAsync().ok());
-  ASSERT_TRUE(runner.RunUntil([&] { return AcksReceived(*fake, PacketType::kPubcomp, 9) == 1; },
-                              kTimeout))
+  ASSERT_TRUE(
+      runner.RunUntil([&] { return AcksReceived(*fake, PacketType::kPubcomp, 9) == 1; }, kTimeout))
       << fake->Transcript();
   EXPECT_EQ(delivered.load(), 1);
   EXPECT_FALSE(pubcomp_during_callback.load());
