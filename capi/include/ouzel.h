@@ -20,7 +20,8 @@
 #include "ouzel/tls.h"
 #include "ouzel/version.h"
 
-/* Not included here: ouzel/sys/transport.h (a transport supplied by the application), an
- * extension point that may still change. Include it yourself to use it. */
+/* Not included here: ouzel/sys/transport.h (a transport supplied by the application) and
+ * ouzel/sys/store.h (a session store supplied by the application), extension points that may
+ * still change. Include them yourself to use them. */
 
 #endif /* OUZEL_H */

@@ -2,6 +2,7 @@
 // are only appended (tests/abi checks the table against the exported symbols).
 #include "ouzel/api.h"
 
+#include "ouzel/sys/store.h"
 #include "ouzel/sys/transport.h"
 
 extern "C" {

@@ -19,15 +19,17 @@
 #include "ouzel/options.h"
 #include "ouzel/persistence.h"
 #include "ouzel/properties.h"
-#include "ouzel/sys/store.h"
 #include "ouzel/tls.h"
 #include "ouzel/version.h"
 
 OUZEL_BEGIN_DECLS
 
-/* Declared in ouzel/sys/transport.h, which ouzel.h does not include (an extension point that may
- * still change); named here only so the table can hold its functions. */
+/* Declared in ouzel/sys/transport.h and ouzel/sys/store.h, which ouzel.h does not include
+ * (extension points that may still change); named here only so the table can hold their
+ * functions. */
 struct ouzel_transport_vtable;
+struct ouzel_store_vtable;
+struct ouzel_store_loader;
 struct ouzel_transport_conn;
 
 #define OUZEL_API_VERSION 1
@@ -143,8 +145,9 @@ typedef struct ouzel_api {
   int (*client_set_options)(ouzel_client* client, const ouzel_options* opts, uint32_t flags);
   int (*client_set_on_pre_connect)(ouzel_client* client, ouzel_on_pre_connect_fn cb,
                                    void* user_data, ouzel_release_fn release);
-  int (*options_set_store)(ouzel_options* opts, const ouzel_store_vtable* vtable, void* user_data);
-  int (*store_loader_add)(ouzel_store_loader* loader, const char* key, size_t key_len,
+  int (*options_set_store)(ouzel_options* opts, const struct ouzel_store_vtable* vtable,
+                           void* user_data);
+  int (*store_loader_add)(struct ouzel_store_loader* loader, const char* key, size_t key_len,
                           const void* value, size_t value_len);
   int (*persistence_report_init)(ouzel_persistence_report* report, uint32_t version);
   int (*client_persistence_report)(const ouzel_client* client, ouzel_persistence_report* report);
