@@ -487,6 +487,7 @@ class MQTTMessageInfo:
 
 
 _new_message = object.__new__
+_new_info = object.__new__
 
 
 class MQTTMessage:
@@ -825,6 +826,8 @@ class Client:
         self._fields = C.MessageFields()
         self._fields.version = C.MESSAGE_FIELDS_VERSION
         self._fields_ref = ctypes.byref(self._fields)
+        self._hot = (self._raw_publish, handle, self._topic_len, self._payload_len,
+                     self._token_ref, self._mid_ref, self._token, self._mid, self._track_lock)
         self._engine = _Engine(lib, handle)
         self._cfuncs = _make_trampolines(self)
         self._finalizer = weakref.finalize(self, _free_client, self._engine, self._opts,
@@ -1543,30 +1546,33 @@ class Client:
         cprops = None
         if properties is not None and self._protocol == MQTTv5:
             cprops = _engine.OwnedProperties(self._lib, properties)
-        lock = self._track_lock
-        lock.acquire()
-        try:
-            self._topic_len.value = len(topic_bytes)
-            self._payload_len.value = payload_len
-            rc = self._raw_publish(self._c, topic_bytes, self._topic_len, local_payload,
-                                   self._payload_len, qos, 1 if retain else 0,
-                                   cprops.handle if cprops is not None else None,
-                                   self._token_ref, self._mid_ref)
+        # One attribute load for everything the engine call needs (this runs per message).
+        raw, handle, topic_len, payload_len_c, token_ref, mid_ref, token_c, mid_c, lock = \
+            self._hot
+        with lock:
+            topic_len.value = len(topic_bytes)
+            payload_len_c.value = payload_len
+            try:
+                rc = raw(handle, topic_bytes, topic_len, local_payload, payload_len_c, qos,
+                         1 if retain else 0, cprops.handle if cprops is not None else None,
+                         token_ref, mid_ref)
+            finally:
+                if cprops is not None:
+                    cprops.close()
             if rc == 0:
-                mid = self._mid.value
+                mid = mid_c.value
                 self._last_mid = mid
-                token = self._token.value
+                token = token_c.value
                 if qos == 2 and self._on_publish_registered:
                     self._qos2_tokens[token] = mid
             else:
                 # paho consumes a mid even for a refused message; the engine does not, so the
                 # next one is reported.
                 mid = self._last_mid % 65535 + 1
-        finally:
-            lock.release()
-            if cprops is not None:
-                cprops.close()
-        info = MQTTMessageInfo(mid)
+        info = _new_info(MQTTMessageInfo)
+        info.mid = mid
+        info._published = False
+        info.rc = MQTT_ERR_SUCCESS
         if rc == 0:
             info._token = token
             info._engine = self._engine
@@ -1576,6 +1582,7 @@ class Client:
             elif self._thread is None and self._forever_thread is None:
                 self._after_queueing()
             return info
+        info._engine = None
         if rc == C.ENOTCONN:
             info.rc = MQTT_ERR_NO_CONN
         elif rc == C.EQUEUEFULL:
