@@ -176,3 +176,35 @@ def test_proxy_set_validation():
         c.proxy_set(proxy_type=3)
     with pytest.raises(ValueError, match="SOCKS4"):
         c.proxy_set(proxy_type=1, proxy_addr="127.0.0.1")
+
+
+def test_websocket_wrapper_carries_mqtt_bytes(tls_broker):
+    """paho's private _WebsocketWrapper (used directly by some code and paho's tests): upgrade,
+    then a CONNECT and its CONNACK through binary frames."""
+    import socket
+    s = socket.create_connection(("127.0.0.1", tls_broker.ws_port), timeout=10)
+    try:
+        ws = mqtt._WebsocketWrapper(socket=s, host="127.0.0.1", port=tls_broker.ws_port,
+                                    is_ssl=False, path="/mqtt", extra_headers=None)
+        assert ws.connected and ws.fileno() == s.fileno()
+        connect = bytes.fromhex("100f00044d5154540402003c0003777377")  # client id "wsw"
+        assert ws.send(connect) == len(connect)
+        assert ws.recv(4) == bytes.fromhex("20020000")
+    finally:
+        s.close()
+
+
+def test_websocket_wrapper_refused_upgrade():
+    import socket
+    ours, peer = socket.socketpair()
+    try:
+        peer.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        with pytest.raises(mqtt.WebsocketConnectionError, match="connection not upgraded"):
+            mqtt._WebsocketWrapper(socket=ours, host="example", port=80, is_ssl=False,
+                                   path="/mqtt", extra_headers={"X": "1"})
+        request = peer.recv(4096)
+        assert request.startswith(b"GET /mqtt HTTP/1.1\r\nHost: example\r\n")
+        assert b"\r\nX: 1\r\n" in request and b"Origin: http://example\r\n" in request
+    finally:
+        ours.close()
+        peer.close()

@@ -26,6 +26,7 @@ How it maps onto the engine (capi/, cc/client):
 """
 
 import atexit
+from struct import pack as struct_pack
 import ctypes
 import errno
 import logging
@@ -202,6 +203,193 @@ CallbackOnUnsubscribe = Union[CallbackOnUnsubscribe_v1, CallbackOnUnsubscribe_v2
 
 class WebsocketConnectionError(ConnectionError):
     """The WebSocket upgrade failed."""
+
+
+class _WebsocketWrapper:
+    """A WebSocket client stream over a connected socket-like object (paho's private class, kept
+    for code and tests that use it directly; the Client itself lets the engine do WebSockets).
+
+    The HTTP upgrade happens in the constructor (WebsocketConnectionError when refused); then
+    send()/recv() carry bytes in masked binary frames; pings are answered, a close frame reads
+    as end of stream."""
+
+    OPCODE_CONTINUATION = 0x0
+    OPCODE_TEXT = 0x1
+    OPCODE_BINARY = 0x2
+    OPCODE_CONNCLOSE = 0x8
+    OPCODE_PING = 0x9
+    OPCODE_PONG = 0xA
+
+    _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self, socket, host, port, is_ssl, path, extra_headers):
+        self.connected = False
+        self._ssl = is_ssl
+        self._host = host
+        self._port = port
+        self._socket = socket
+        self._path = path
+        self._sendbuffer = bytearray()
+        self._readbuffer = bytearray()  # raw bytes received, not yet parsed into frames
+        self._payload = bytearray()  # unmasked payload bytes ready for recv()
+        self._closed = False
+        self._do_handshake(extra_headers)
+
+    def __del__(self):
+        self._sendbuffer = bytearray()
+        self._readbuffer = bytearray()
+
+    def _do_handshake(self, extra_headers):
+        import base64
+        import hashlib
+        key = base64.b64encode(os.urandom(16))
+        scheme = "https" if self._ssl else "http"
+        default = 443 if self._ssl else 80
+        host = self._host if self._port == default else f"{self._host}:{self._port}"
+        headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade",
+                   "Origin": f"{scheme}://{host}", "Sec-WebSocket-Key": key.decode("ascii"),
+                   "Sec-Websocket-Version": "13", "Sec-Websocket-Protocol": "mqtt"}
+        if isinstance(extra_headers, dict):
+            headers.update(extra_headers)
+        elif callable(extra_headers):
+            headers = extra_headers(headers)
+        request = f"GET {self._path} HTTP/1.1\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in headers.items()) + "\r\n"
+        self._socket.send(request.encode("utf-8"))
+        response = bytearray()
+        while b"\r\n\r\n" not in response:
+            chunk = self._socket.recv(1024)
+            if not chunk:
+                raise WebsocketConnectionError("WebSocket handshake error")
+            response.extend(chunk)
+        head, _, rest = bytes(response).partition(b"\r\n\r\n")
+        self._readbuffer.extend(rest)
+        upgraded = accepted = False
+        expected = base64.b64encode(hashlib.sha1(key + self._GUID).digest())
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            name, value = name.strip().lower(), value.strip()
+            if name == b"connection" and b"upgrade" in value.lower():
+                upgraded = True
+            elif name == b"sec-websocket-accept":
+                if value != expected:
+                    raise WebsocketConnectionError(
+                        "WebSocket handshake error, invalid secret key")
+                accepted = True
+        if not upgraded:
+            raise WebsocketConnectionError("WebSocket handshake error, connection not upgraded")
+        if not accepted:
+            raise WebsocketConnectionError("WebSocket handshake error")
+        self.connected = True
+
+    def _create_frame(self, opcode, data, do_masking=1):
+        header = bytearray([0x80 | opcode])
+        length = len(data)
+        mask_bit = 0x80 if do_masking else 0
+        if length < 126:
+            header.append(mask_bit | length)
+        elif length < 65536:
+            header.append(mask_bit | 126)
+            header += struct_pack("!H", length)
+        else:
+            header.append(mask_bit | 127)
+            header += struct_pack("!Q", length)
+        if not do_masking:
+            return header + data
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        return header + mask + masked
+
+    def _parse_frames(self):
+        """Moves complete frames from _readbuffer to _payload; answers pings."""
+        buf = self._readbuffer
+        while len(buf) >= 2:
+            opcode = buf[0] & 0x0F
+            masked = buf[1] & 0x80
+            length = buf[1] & 0x7F
+            pos = 2
+            if length == 126:
+                if len(buf) < 4:
+                    return
+                length = int.from_bytes(buf[2:4], "big")
+                pos = 4
+            elif length == 127:
+                if len(buf) < 10:
+                    return
+                length = int.from_bytes(buf[2:10], "big")
+                pos = 10
+            mask = b""
+            if masked:
+                if len(buf) < pos + 4:
+                    return
+                mask = bytes(buf[pos:pos + 4])
+                pos += 4
+            if len(buf) < pos + length:
+                return
+            data = bytes(buf[pos:pos + length])
+            del buf[:pos + length]
+            if mask:
+                data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+            if opcode == self.OPCODE_CONNCLOSE:
+                self._closed = True
+                self._socket.send(self._create_frame(self.OPCODE_CONNCLOSE, data[:2]))
+                return
+            if opcode == self.OPCODE_PING:
+                self._socket.send(self._create_frame(self.OPCODE_PONG, data))
+                continue
+            if opcode in (self.OPCODE_BINARY, self.OPCODE_CONTINUATION, self.OPCODE_TEXT):
+                self._payload.extend(data)
+
+    def _recv_impl(self, length):
+        while not self._payload and not self._closed:
+            chunk = self._socket.recv(max(length, 2048))
+            if not chunk:
+                self._closed = True
+                break
+            self._readbuffer.extend(chunk)
+            self._parse_frames()
+        out = bytes(self._payload[:length])
+        del self._payload[:length]
+        return out
+
+    def _send_impl(self, data):
+        if self._sendbuffer:
+            sent = self._socket.send(self._sendbuffer)
+            del self._sendbuffer[:sent]
+            if self._sendbuffer:
+                raise BlockingIOError(errno.EAGAIN, "pending WebSocket frame")
+        frame = self._create_frame(self.OPCODE_BINARY, bytearray(data))
+        sent = self._socket.send(frame)
+        if sent < len(frame):
+            self._sendbuffer.extend(frame[sent:])
+        return len(data)
+
+    def recv(self, length):
+        return self._recv_impl(length)
+
+    def read(self, length):
+        return self._recv_impl(length)
+
+    def send(self, data):
+        return self._send_impl(data)
+
+    def write(self, data):
+        return self._send_impl(data)
+
+    def close(self):
+        self._socket.close()
+
+    def fileno(self):
+        return self._socket.fileno()
+
+    def pending(self):
+        if self._payload:
+            return len(self._payload)
+        pending = getattr(self._socket, "pending", None)
+        return pending() if pending is not None else 0
+
+    def setblocking(self, flag):
+        self._socket.setblocking(flag)
 
 
 _ERROR_STRINGS = {
