@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "capi/src/handles.h"
 #include "capi/src/status_mapping.h"
+#include "cc/transport/websocket_transport.h"
 #include "ouzel/errors.h"
 
 namespace ouzel::capi {
@@ -171,10 +172,16 @@ void CustomTransport::RefreshFd() {
 
 TransportFactory MakeCustomTransportFactory(std::shared_ptr<const VtableHolder> holder) {
   return [holder = std::move(holder)](
-             const ServerAddress& address, const TransportOptions&,
+             const ServerAddress& address, const TransportOptions& options,
              TransportContext context) -> absl::StatusOr<std::unique_ptr<Transport>> {
-    return std::unique_ptr<Transport>(
+    std::unique_ptr<Transport> stream(
         new CustomTransport(holder, address, std::move(context.waker)));
+    // The application's stream stands for TCP (and TLS, for wss://, e.g. Python's own
+    // ssl.SSLContext); the engine still speaks WebSocket over it for ws:// and wss://.
+    if (address.scheme == Scheme::kWs || address.scheme == Scheme::kWss) {
+      return CreateWebSocketTransport(std::move(stream), address, options);
+    }
+    return stream;
   };
 }
 

@@ -35,6 +35,7 @@ class Mosquitto:
         self.port = None
         self.ws_port = None
         self.tls_port = None
+        self.wss_port = None  # websockets and tls together: a wss:// listener too
         self.proc = None
         self._start(new_ports=True)
 
@@ -55,6 +56,10 @@ class Mosquitto:
                       f"keyfile {self.tls['keyfile']}"]
             if self.tls.get("require_certificate"):
                 lines.append("require_certificate true")
+            if self.websockets:
+                lines += [f"listener {self.wss_port} 127.0.0.1", "protocol websockets",
+                          "socket_domain ipv4", f"cafile {self.tls['cafile']}",
+                          f"certfile {self.tls['certfile']}", f"keyfile {self.tls['keyfile']}"]
         if self.users:
             pwfile = os.path.join(self.dir, "passwd")
             with open(pwfile, "w"):
@@ -83,6 +88,7 @@ class Mosquitto:
                 self.port = free_port()
                 self.ws_port = free_port() if self.websockets else None
                 self.tls_port = free_port() if self.tls else None
+                self.wss_port = free_port() if self.tls and self.websockets else None
             conf = os.path.join(self.dir, "mosquitto.conf")
             with open(conf, "w") as f:
                 f.write(self._config())
@@ -97,7 +103,7 @@ class Mosquitto:
 
     def _wait_ready(self):
         deadline = time.monotonic() + 10
-        ports = [p for p in (self.port, self.ws_port, self.tls_port) if p]
+        ports = [p for p in (self.port, self.ws_port, self.tls_port, self.wss_port) if p]
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False

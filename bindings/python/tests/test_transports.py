@@ -141,6 +141,26 @@ def test_websockets(tls_broker):
     assert roundtrip(c, "127.0.0.1", tls_broker.ws_port, topic="ws/t") == [b"secret"]
 
 
+def test_tls_set_context_with_websockets(tls_broker, pki):
+    # The user's SSLContext secures the stream (Python transport); the engine speaks WebSocket
+    # over it.
+    c = mqtt.Client(V2, client_id="wss-context", transport="websockets")
+    c.tls_set_context(ssl.create_default_context(cafile=pki["ca"]))
+    c.ws_set_options(path="/mqtt", headers={"X-Test": "wss"})
+    assert c._py_transport is not None
+    assert roundtrip(c, "127.0.0.1", tls_broker.wss_port, topic="wss/ctx") == [b"secret"]
+    bad = mqtt.Client(V2, client_id="wss-context-bad", transport="websockets")
+    bad.tls_set_context(ssl.create_default_context(cafile=pki["other_ca"]))
+    with pytest.raises(ssl.SSLCertVerificationError):
+        bad.connect("127.0.0.1", tls_broker.wss_port)
+
+
+def test_tls_set_with_websockets(tls_broker, pki):
+    c = mqtt.Client(V2, client_id="wss-native", transport="websockets")
+    c.tls_set(ca_certs=pki["ca"])
+    assert roundtrip(c, "127.0.0.1", tls_broker.wss_port, topic="wss/native") == [b"secret"]
+
+
 def test_websockets_headers_callable(tls_broker):
     seen = []
 

@@ -1617,9 +1617,6 @@ class Client:
             raise ValueError("Invalid host.")
         if self._port <= 0:
             raise ValueError("Invalid port number.")
-        if self._py_transport is not None and self._transport == "websockets":
-            raise ValueError("tls_set_context() with transport='websockets' is not supported; "
-                             "use tls_set() for wss:// (docs/python-compatibility.md)")
         self._state = _CS.MQTT_CS_CONNECTING
         first = self._protocol == MQTTv5 and self._mqttv5_first_connect
         self._push_options(first_connection=first)

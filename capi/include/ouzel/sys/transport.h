@@ -1,8 +1,11 @@
 /* Ouzel C API extension point: a transport supplied by the application.
  *
- * Instead of Ouzel's own TCP / TLS / WebSocket / proxy stack, the client reads and writes MQTT
- * bytes through a byte stream the application provides: TLS done by another library (Python's
- * ssl.SSLContext, as paho's tls_set_context), a serial line, an in-process pipe, a test harness.
+ * Instead of Ouzel's own TCP / TLS / proxy stack, the client reads and writes MQTT bytes through
+ * a byte stream the application provides: TLS done by another library (Python's ssl.SSLContext,
+ * as paho's tls_set_context), a serial line, an in-process pipe, a test harness. For ws:// and
+ * wss:// server URIs the stream stands for the TCP (wss: TLS) connection to the server's host
+ * and port, and Ouzel speaks WebSocket over it (upgrade request, frames); for every other scheme
+ * the stream carries MQTT directly.
  * The application fills a versioned table of functions (the SQLite VFS model):
  *
  *   static const ouzel_transport_vtable my_transport = {
