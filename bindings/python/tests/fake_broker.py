@@ -142,16 +142,17 @@ class FakeBroker:
                 pkt, buf = self._split(buf)
                 if pkt is None:
                     break
-                # Answer first, then record: a test that waits for a packet and then sends
-                # something must not overtake the automatic answer (a DISCONNECT before the
-                # CONNACK would be a protocol violation).
-                if self.auto:
-                    try:
-                        self._answer(conn, pkt)
-                    except OSError:
-                        pass
+                # Record and answer under the one lock that waiting and send() take: a test
+                # that waits for a packet and then sends something cannot overtake the automatic
+                # answer (a DISCONNECT before the CONNACK would be a protocol violation), and a
+                # client that got the answer finds its packet already recorded.
                 with self._cond:
                     self.packets.append(pkt)
+                    if self.auto:
+                        try:
+                            self._answer(conn, pkt)
+                        except OSError:
+                            pass
                     self._cond.notify_all()
         with self._cond:
             if self._conn is conn:
