@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/c/bench_common.h"
 #include "ouzel.h"
 
 #define MAX_ROUNDS 20
@@ -73,88 +74,6 @@ struct result {
   double cpu_s;
   double wall_s;
 };
-
-/* --- Completion tracking (the publisher and the library thread meet here) -------------------- */
-
-struct tracker {
-  atomic_long completed;
-  atomic_long failed;
-  atomic_long published;
-  atomic_long wake_at_outstanding;
-  atomic_int waiting;
-  atomic_int connected;
-  atomic_int connect_failed;
-  pthread_mutex_t mutex;
-  pthread_cond_t cond;
-};
-
-static void tracker_init(struct tracker* t) {
-  atomic_init(&t->completed, 0);
-  atomic_init(&t->failed, 0);
-  atomic_init(&t->published, 0);
-  atomic_init(&t->wake_at_outstanding, 0);
-  atomic_init(&t->waiting, 0);
-  atomic_init(&t->connected, 0);
-  atomic_init(&t->connect_failed, 0);
-  pthread_mutex_init(&t->mutex, NULL);
-  pthread_cond_init(&t->cond, NULL);
-}
-
-static void tracker_destroy(struct tracker* t) {
-  pthread_mutex_destroy(&t->mutex);
-  pthread_cond_destroy(&t->cond);
-}
-
-static void tracker_complete(struct tracker* t, int success) {
-  long done = atomic_fetch_add(&t->completed, 1) + 1;
-  if (!success) atomic_fetch_add(&t->failed, 1);
-  if (atomic_load(&t->waiting) &&
-      atomic_load(&t->published) - done <= atomic_load(&t->wake_at_outstanding)) {
-    pthread_mutex_lock(&t->mutex);
-    pthread_cond_broadcast(&t->cond);
-    pthread_mutex_unlock(&t->mutex);
-  }
-}
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleeps until at most `outstanding` messages are unacknowledged, or `deadline` (then 0). */
-static int tracker_wait(struct tracker* t, long outstanding, double deadline) {
-  int good = 1;
-  pthread_mutex_lock(&t->mutex);
-  atomic_store(&t->wake_at_outstanding, outstanding);
-  atomic_store(&t->waiting, 1);
-  while (atomic_load(&t->published) - atomic_load(&t->completed) > outstanding) {
-    struct timespec until;
-    if (now_seconds() > deadline) {
-      good = 0;
-      break;
-    }
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += 100 * 1000 * 1000;
-    if (until.tv_nsec >= 1000000000L) {
-      until.tv_sec += 1;
-      until.tv_nsec -= 1000000000L;
-    }
-    pthread_cond_timedwait(&t->cond, &t->mutex, &until);
-  }
-  atomic_store(&t->waiting, 0);
-  pthread_mutex_unlock(&t->mutex);
-  return good;
-}
-
-static int wait_connected(struct tracker* t, double deadline) {
-  while (!atomic_load(&t->connected)) {
-    if (atomic_load(&t->connect_failed) || now_seconds() > deadline) return 0;
-    struct timespec ms = {0, 1000 * 1000};
-    nanosleep(&ms, NULL);
-  }
-  return 1;
-}
 
 static double cpu_seconds(void) {
   struct rusage ru;
@@ -308,7 +227,7 @@ static int run_ouzel(const struct config* cfg, int durable, long count, const ch
       !ouzel_check(ouzel_client_connect(client), "connect")) {
     goto done;
   }
-  if (!wait_connected(&t, deadline)) {
+  if (!tracker_wait_connected(&t, deadline)) {
     fprintf(stderr, "durable_bench: ouzel did not connect\n");
     goto done;
   }
@@ -406,7 +325,7 @@ static int run_paho(const struct config* cfg, long count, const char* topic, con
     fprintf(stderr, "durable_bench: MQTTAsync_connect: %d\n", rc);
     goto done;
   }
-  if (!wait_connected(&t, deadline)) {
+  if (!tracker_wait_connected(&t, deadline)) {
     fprintf(stderr, "durable_bench: paho did not connect\n");
     goto done;
   }
@@ -442,19 +361,6 @@ static int run_one(const struct config* cfg, int client, long count, const char*
     default:
       return run_paho(cfg, count, topic, payload, out);
   }
-}
-
-static int compare_doubles(const void* a, const void* b) {
-  double x = *(const double*)a;
-  double y = *(const double*)b;
-  return (x > y) - (x < y);
-}
-
-static double median(const double* values, int n) {
-  double sorted[MAX_ROUNDS];
-  memcpy(sorted, values, (size_t)n * sizeof *values);
-  qsort(sorted, (size_t)n, sizeof *sorted, compare_doubles);
-  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
 }
 
 static int parse_long(const char* arg, const char* name, long min, long max, long* out) {
