@@ -48,6 +48,15 @@ typedef struct ouzel_options ouzel_options;
 #define OUZEL_OPT_TCP_NODELAY 18             /* 0/1 [1] */
 #define OUZEL_OPT_NUMBER_QOS0_MESSAGES 19    /* 0/1: QoS 0 messages take a mid, as paho does [0] */
 #define OUZEL_OPT_PING_TIMEOUT_MS 20         /* wait for PINGRESP; 0 = the keepalive interval [0] */
+/* The event queue (ouzel/events.h); fixed at creation (ouzel_client_set_options must keep them).
+ * OUZEL_OPT_EVENT_QUEUE 0/1: events through ouzel_client_poll_events instead of callbacks [0].
+ * _MAX_MESSAGES 1..2^31-1: unreleased message events before reading pauses [10000].
+ * _MAX_BYTES 1..2^62: their topic + payload bytes before reading pauses [67108864].
+ * _LOG_LEVEL: 0 (no LOG events) or the lowest OUZEL_LOG_* level queued [0]. */
+#define OUZEL_OPT_EVENT_QUEUE 21
+#define OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES 22
+#define OUZEL_OPT_EVENT_QUEUE_MAX_BYTES 23
+#define OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL 24
 /* Clean Start on connections after the first: -1 resume when the session is persistent (3.x
  * Clean Session 0, 5.0 Session Expiry Interval > 0), else clean; 0 or 1: always that flag, as
  * paho-mqtt sends it [-1]. */
