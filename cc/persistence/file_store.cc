@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <memory>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -253,7 +254,9 @@ class FileStore::Impl {
   const FileStoreOptions options_;
   std::string dir_, log_path_, lock_path_, compact_path_;
   Fd lock_fd_;
-  Fd fd_;
+  // The log's descriptor. Shared with syncs running outside the lock: a compaction replaces it at
+  // once, under the lock, and the old one closes when the last such sync drops it.
+  std::shared_ptr<Fd> fd_;
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -272,7 +275,6 @@ class FileStore::Impl {
   uint64_t compact_floor_ = 0;  // after a failed compaction, wait until the log is this large
   absl::Status failed_;         // sticky: the first write or sync failure
   bool unsynced_ = false;       // written since the last sync
-  int syncs_in_flight_ = 0;     // fdatasync calls running outside the lock
   bool stop_ = false;
   std::chrono::steady_clock::time_point last_sync_;
   std::thread syncer_;
@@ -287,7 +289,7 @@ FileStore::Impl::~Impl() {
   cv_.notify_all();
   if (syncer_.joinable()) syncer_.join();
   Lock lock(mu_);
-  if (!fd_.valid() || !failed_.ok()) return;
+  if (fd_ == nullptr || !failed_.ok()) return;
   // Close cleanly: whatever is batched reaches the file, and is synced unless the policy is
   // kNever. Errors cannot be returned from here; what was not written is recovered as a torn
   // tail at the next Open, like a crash.
@@ -316,8 +318,9 @@ absl::Status FileStore::Impl::Open(RecoveryReport* report) {
   // A compaction interrupted before its rename left this behind; the log itself is complete.
   unlink(compact_path_.c_str());
 
-  OUZEL_ASSIGN_OR_RETURN(fd_, OpenFile(log_path_, O_RDWR | O_CREAT | O_APPEND));
-  OUZEL_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadAll(fd_.get(), log_path_));
+  OUZEL_ASSIGN_OR_RETURN(Fd log_fd, OpenFile(log_path_, O_RDWR | O_CREAT | O_APPEND));
+  fd_ = std::make_shared<Fd>(std::move(log_fd));
+  OUZEL_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadAll(fd_->get(), log_path_));
   const bool empty = data.empty();
   OUZEL_RETURN_IF_ERROR(Recover(std::move(data), report));
   report->created = empty;
@@ -388,10 +391,10 @@ absl::Status FileStore::Impl::Recover(std::vector<uint8_t> data, RecoveryReport*
   report->reason = std::move(stop_reason);
   if (!report->reason.empty()) {
     // Cut the damage off now, durably, so new records follow the last good one.
-    if (ftruncate(fd_.get(), static_cast<off_t>(reader.offset())) != 0) {
+    if (ftruncate(fd_->get(), static_cast<off_t>(reader.offset())) != 0) {
       return Errno(errno, "ftruncate", log_path_);
     }
-    if (const int err = CallSync(fd_.get()); err != 0) return Errno(err, "fdatasync", log_path_);
+    if (const int err = CallSync(fd_->get()); err != 0) return Errno(err, "fdatasync", log_path_);
   }
   file_size_ = reader.offset();
   if (records == 0) ClearState();  // nothing usable, not even the header
@@ -620,7 +623,7 @@ int FileStore::Impl::CallSync(int fd) const {
 
 absl::Status FileStore::Impl::WriteBatch(Lock&) {
   if (batch_.empty()) return absl::OkStatus();
-  absl::Status s = WriteAll(fd_.get(), batch_.data(), batch_.size(), log_path_);
+  absl::Status s = WriteAll(fd_->get(), batch_.data(), batch_.size(), log_path_);
   // Whatever happened, these bytes are no longer ours to retry: after a failed or short write
   // the file's tail is unknown, which recovery handles at the next Open.
   const size_t n = batch_.size();
@@ -634,16 +637,15 @@ absl::Status FileStore::Impl::WriteBatch(Lock&) {
 
 absl::Status FileStore::Impl::SyncNow(Lock& lock) {
   // fdatasync without the lock: Put calls from other threads keep filling the batch meanwhile,
-  // and the next Flush writes them together (group commit). Compaction waits for
-  // `syncs_in_flight_` before it replaces the descriptor.
+  // and the next Flush writes them together (group commit). The only state this touches after
+  // unlocking is its own copy of the descriptor: a compaction that happens meanwhile replaces
+  // fd_ (its image, fsynced, already holds everything this sync was making durable) and the old
+  // descriptor stays open until this sync lets go of it.
   unsynced_ = false;
-  ++syncs_in_flight_;
-  const int fd = fd_.get();
+  const std::shared_ptr<Fd> fd = fd_;
   lock.unlock();
-  const int err = CallSync(fd);
+  const int err = CallSync(fd->get());
   lock.lock();
-  --syncs_in_flight_;
-  cv_.notify_all();
   if (err != 0) return Fail(Errno(err, "fdatasync", log_path_));
   last_sync_ = std::chrono::steady_clock::now();
   ++stats_.syncs;
@@ -709,9 +711,16 @@ absl::Status FileStore::Impl::Compact() {
   return CompactLocked(lock);
 }
 
-absl::Status FileStore::Impl::CompactLocked(Lock& lock) {
+absl::Status FileStore::Impl::CompactLocked(Lock&) {
+  // Runs start to end under the lock and never releases it: the log on disk, the descriptor in
+  // use, file_size_ and the batch change together, so no other call can see (or write into) a
+  // half-replaced log, and two compactions can never overlap (issue 10: an earlier version waited
+  // on cv_ here, and a second compaction or a Flush ran meanwhile against a log already renamed
+  // over).
+  if (!failed_.ok()) return failed_;
   // The live state, as records, in an order that replays to the same state: header, identity,
-  // next token, outgoing in token (publish) order, incoming.
+  // next token, outgoing in token (publish) order, incoming. It already includes the effect of
+  // every record still in the batch (Put and Remove update the state and the batch together).
   ByteBuffer image;
   const size_t header = AppendHeaderRecord({kLogFormatVersion, options_.session_key}, &image);
   if (state_.has_identity()) {
@@ -737,11 +746,11 @@ absl::Status FileStore::Impl::CompactLocked(Lock& lock) {
     unlink(compact_path_.c_str());
     return s;
   }
-  // A sync running outside the lock may be using the old descriptor.
-  cv_.wait(lock, [&] { return syncs_in_flight_ == 0; });
-  fd_ = std::move(fd);
+  // A sync running outside the lock keeps the old descriptor alive until it ends.
+  fd_ = std::make_shared<Fd>(std::move(fd));
   header_size_ = header;
   file_size_ = image.size();
+  batch_.Clear();  // subsumed by the image
   unsynced_ = false;
   ++stats_.compactions;
   // The rename must be durable too, or a crash could bring the old (still complete) log back;

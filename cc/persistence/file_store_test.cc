@@ -10,7 +10,9 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -574,6 +576,115 @@ TEST_F(FileStoreTest, ConcurrentPutsAndFlushes_AllRecorded) {
   s.reset();
   s = Open(o);
   EXPECT_EQ(s->stats().outgoing, 300u);
+}
+
+// Issue 10: compactions racing with syncs that run outside the lock, with publishers' flushes
+// (ouzel_client_publish), the loop thread's flushes and the interval syncer all at once. Each
+// writer owns its tokens and packet ids, so the operations of different threads commute and a
+// MemoryStore fed the same operations is the model. A sync that takes a while (as a real disk's
+// does) keeps compactions waiting with the lock released, which is where the old code let a
+// second compaction or a write reach the file the first one had just replaced.
+void CompactionStress(FileStoreOptions o, int* compactions_out, std::string* got,
+                      std::string* want, std::function<std::unique_ptr<FileStore>()> reopen) {
+  o.compact_min_bytes = 8 * 1024;
+  o.compact_ratio = 1.5;
+  o.sync_function = [](int fd) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    return fdatasync(fd) == 0 ? 0 : errno;
+  };
+  absl::StatusOr<std::unique_ptr<FileStore>> opened = FileStore::Open(o);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<FileStore> s = *std::move(opened);
+  MemoryStore model;
+  std::mutex model_mu;
+  const auto both = [&](const std::function<absl::Status(SessionStore&)>& op) {
+    std::lock_guard<std::mutex> l(model_mu);
+    ASSERT_TRUE(op(*s).ok());
+    ASSERT_TRUE(op(model).ok());
+  };
+  ASSERT_NO_FATAL_FAILURE(both([](SessionStore& x) { return x.PutClientId("c1", 3600); }));
+  std::atomic<bool> stop{false};
+  std::thread loop_thread([&] {
+    while (!stop.load()) {
+      ASSERT_TRUE(s->Flush().ok());
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  });
+  constexpr int kWriters = 4;
+  constexpr uint64_t kPerWriter = 1500;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      std::mt19937 rng(static_cast<uint32_t>(w) + 1);
+      for (uint64_t i = 0; i < kPerWriter; ++i) {
+        const uint64_t token = static_cast<uint64_t>(w) * 100000 + i + 1;
+        const auto id = static_cast<uint16_t>(w * 10000 + i % 5000 + 1);
+        StoredOutgoing m = TestOutgoing(token, 1 + (i % 2), id, Stage::kQueued);
+        m.publish.payload.assign(200 + rng() % 300, static_cast<uint8_t>('a' + w));
+        ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.PutOutgoing(m); }));
+        ASSERT_TRUE(s->Flush().ok());  // the publisher's own flush (durably queued)
+        m.stage = Stage::kPublishSent;
+        ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.PutOutgoing(m); }));
+        if (rng() % 32 != 0) {  // a few stay, so the live state is not empty
+          ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.RemoveOutgoing(token); }));
+        }
+        const auto in_id = static_cast<uint16_t>(50000 + w * 1000 + i % 997);
+        if (i % 3 == 0) {
+          ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.PutIncoming(in_id, nullptr); }));
+        } else if (i % 3 == 1) {
+          ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.RemoveIncoming(in_id); }));
+        }
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  stop = true;
+  loop_thread.join();
+  ASSERT_TRUE(s->Flush().ok());
+  *compactions_out = static_cast<int>(s->stats().compactions);
+  absl::StatusOr<StoredSession> m = model.Load();
+  ASSERT_TRUE(m.ok());
+  *want = Describe(*m);
+  s.reset();  // closes; what it wrote must be what the next process reads
+  std::unique_ptr<FileStore> again = reopen();
+  ASSERT_NE(again, nullptr);
+  absl::StatusOr<StoredSession> r = again->Load();
+  ASSERT_TRUE(r.ok()) << r.status();
+  *got = Describe(*r);
+}
+
+TEST_F(FileStoreTest, CompactionsUnderConcurrentLoad_EveryWrite_ReopenMatchesModel) {
+  FileStoreOptions o = Options();
+  o.sync_policy = SyncPolicy::kEveryWrite;
+  int compactions = 0;
+  std::string got, want;
+  ASSERT_NO_FATAL_FAILURE(
+      CompactionStress(o, &compactions, &got, &want, [&] { return Open(Options()); }));
+  EXPECT_GE(compactions, 100);
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(FileStoreTest, CompactionsUnderConcurrentLoad_Interval_ReopenMatchesModel) {
+  FileStoreOptions o = Options();
+  o.sync_policy = SyncPolicy::kInterval;
+  o.sync_interval = absl::Microseconds(200);
+  int compactions = 0;
+  std::string got, want;
+  ASSERT_NO_FATAL_FAILURE(
+      CompactionStress(o, &compactions, &got, &want, [&] { return Open(Options()); }));
+  EXPECT_GE(compactions, 100);
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(FileStoreTest, CompactionsUnderConcurrentLoad_Never_ReopenMatchesModel) {
+  FileStoreOptions o = Options();
+  o.sync_policy = SyncPolicy::kNever;
+  int compactions = 0;
+  std::string got, want;
+  ASSERT_NO_FATAL_FAILURE(
+      CompactionStress(o, &compactions, &got, &want, [&] { return Open(Options()); }));
+  EXPECT_GE(compactions, 100);
+  EXPECT_EQ(got, want);
 }
 
 }  // namespace
