@@ -7,9 +7,9 @@
 
 #include <cerrno>
 #include <chrono>
-#include <memory>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>

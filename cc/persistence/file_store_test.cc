@@ -584,8 +584,8 @@ TEST_F(FileStoreTest, ConcurrentPutsAndFlushes_AllRecorded) {
 // MemoryStore fed the same operations is the model. A sync that takes a while (as a real disk's
 // does) keeps compactions waiting with the lock released, which is where the old code let a
 // second compaction or a write reach the file the first one had just replaced.
-void CompactionStress(FileStoreOptions o, int* compactions_out, std::string* got,
-                      std::string* want, std::function<std::unique_ptr<FileStore>()> reopen) {
+void CompactionStress(FileStoreOptions o, int* compactions_out, std::string* got, std::string* want,
+                      std::function<std::unique_ptr<FileStore>()> reopen) {
   o.compact_min_bytes = 8 * 1024;
   o.compact_ratio = 1.5;
   o.sync_function = [](int fd) {
@@ -630,7 +630,8 @@ void CompactionStress(FileStoreOptions o, int* compactions_out, std::string* got
         }
         const auto in_id = static_cast<uint16_t>(50000 + w * 1000 + i % 997);
         if (i % 3 == 0) {
-          ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.PutIncoming(in_id, nullptr); }));
+          ASSERT_NO_FATAL_FAILURE(
+              both([&](SessionStore& x) { return x.PutIncoming(in_id, nullptr); }));
         } else if (i % 3 == 1) {
           ASSERT_NO_FATAL_FAILURE(both([&](SessionStore& x) { return x.RemoveIncoming(in_id); }));
         }
