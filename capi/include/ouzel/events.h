@@ -60,15 +60,15 @@
 OUZEL_BEGIN_DECLS
 
 /* Event types (ouzel_event.type). */
-#define OUZEL_EVENT_CONNECTED 1         /* a CONNACK accepted the connection */
-#define OUZEL_EVENT_CONNECT_FAILED 2    /* an attempt failed before a successful CONNACK */
-#define OUZEL_EVENT_DISCONNECTED 3      /* an established connection ended */
-#define OUZEL_EVENT_MESSAGE 4           /* a PUBLISH arrived */
-#define OUZEL_EVENT_PUBLISH_DONE 5      /* an outgoing message reached its final state */
-#define OUZEL_EVENT_SUBSCRIBE_DONE 6    /* SUBACK */
-#define OUZEL_EVENT_UNSUBSCRIBE_DONE 7  /* UNSUBACK */
-#define OUZEL_EVENT_AUTH 8              /* the server sent AUTH (MQTT 5) */
-#define OUZEL_EVENT_LOG 9               /* a log line at or above OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL */
+#define OUZEL_EVENT_CONNECTED 1        /* a CONNACK accepted the connection */
+#define OUZEL_EVENT_CONNECT_FAILED 2   /* an attempt failed before a successful CONNACK */
+#define OUZEL_EVENT_DISCONNECTED 3     /* an established connection ended */
+#define OUZEL_EVENT_MESSAGE 4          /* a PUBLISH arrived */
+#define OUZEL_EVENT_PUBLISH_DONE 5     /* an outgoing message reached its final state */
+#define OUZEL_EVENT_SUBSCRIBE_DONE 6   /* SUBACK */
+#define OUZEL_EVENT_UNSUBSCRIBE_DONE 7 /* UNSUBACK */
+#define OUZEL_EVENT_AUTH 8             /* the server sent AUTH (MQTT 5) */
+#define OUZEL_EVENT_LOG 9              /* a log line at or above OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL */
 
 /* One event. Fields not listed for a type are zero (pointers NULL, lengths 0), except
  * `properties`, which is never NULL (an empty list when the packet carried none). */
@@ -87,23 +87,23 @@ typedef struct ouzel_event {
   /* MESSAGE: the packet identifier it arrived with (0 for QoS 0; for ouzel_client_ack);
    * PUBLISH_DONE: its last packet identifier; SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: the request's. */
   int32_t mid;
-  int32_t qos;           /* MESSAGE: as received; PUBLISH_DONE: as published */
-  int32_t retain;        /* MESSAGE: 0/1 */
-  int32_t dup;           /* MESSAGE: 0/1 */
-  int32_t state;         /* PUBLISH_DONE: OUZEL_DELIVERY_ACKNOWLEDGED, _EXPIRED or _DROPPED */
-  int32_t drop_reason;   /* PUBLISH_DONE: OUZEL_DROP_* */
-  int32_t level;         /* LOG: OUZEL_LOG_* */
+  int32_t qos;            /* MESSAGE: as received; PUBLISH_DONE: as published */
+  int32_t retain;         /* MESSAGE: 0/1 */
+  int32_t dup;            /* MESSAGE: 0/1 */
+  int32_t state;          /* PUBLISH_DONE: OUZEL_DELIVERY_ACKNOWLEDGED, _EXPIRED or _DROPPED */
+  int32_t drop_reason;    /* PUBLISH_DONE: OUZEL_DROP_* */
+  int32_t level;          /* LOG: OUZEL_LOG_* */
   int32_t ack_on_release; /* MESSAGE: see "Acknowledgement" above; the application may set 0 */
-  uint64_t token;        /* PUBLISH_DONE: the token ouzel_client_publish returned */
-  const char* topic;     /* MESSAGE: UTF-8, not NUL-terminated (alias already resolved) */
+  uint64_t token;         /* PUBLISH_DONE: the token ouzel_client_publish returned */
+  const char* topic;      /* MESSAGE: UTF-8, not NUL-terminated (alias already resolved) */
   size_t topic_len;
-  const void* payload;   /* MESSAGE: may contain NUL; NULL when empty */
+  const void* payload; /* MESSAGE: may contain NUL; NULL when empty */
   size_t payload_len;
   const ouzel_message* message;       /* MESSAGE: the same message, for accessors and clone */
   const ouzel_properties* properties; /* never NULL: CONNACK, DISCONNECT, PUBLISH, PUBACK/PUBCOMP,
                                          SUBACK, UNSUBACK or AUTH properties; else empty */
-  const uint8_t* reason_codes; /* SUBSCRIBE_DONE: one per filter (3.x: granted QoS or 0x80);
-                                  UNSUBSCRIBE_DONE: MQTT 5 only (count 0 for 3.x) */
+  const uint8_t* reason_codes;        /* SUBSCRIBE_DONE: one per filter (3.x: granted QoS or 0x80);
+                                         UNSUBSCRIBE_DONE: MQTT 5 only (count 0 for 3.x) */
   size_t reason_code_count;
   /* LOG: the line; CONNECT_FAILED, DISCONNECTED: the detail ouzel_last_error_message() gives
    * inside the matching callback ("" for a requested disconnect). Not NUL-terminated. */
