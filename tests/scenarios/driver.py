@@ -3,8 +3,8 @@
 fresh Mosquitto brokers, runs the runner with the environment described in README.md, checks the
 JSON lines it wrote, and writes the language x scenario table (docs/bindings.md).
 
-    driver.py --lib bazel-bin/capi/libouzel.so --pc bazel-bin/capi/pkgconfig/ouzel.pc \
-              [--lang c,python] [--only S01,S08] [--table docs/bindings.md]
+    scripts/install --prefix /tmp/ouzel-prefix
+    driver.py --prefix /tmp/ouzel-prefix [--lang c,python] [--only S01,S08] [--table docs/bindings.md]
 """
 
 import argparse
@@ -42,21 +42,6 @@ def find_langs(runners_dir):
             if os.path.isfile(run) and os.access(run, os.X_OK):
                 found.append(name)
     return sorted(found, key=lambda n: (KNOWN_LANGS.index(n) if n in KNOWN_LANGS else 99, n))
-
-
-def stage_prefix(lib, pc, prefix):
-    """A user's install of the C library under `prefix`: include/, lib/libouzel.so{,.0},
-    lib/pkgconfig/ouzel.pc with its prefix pointing here."""
-    shutil.copytree(os.path.join(ROOT, "capi", "include"), os.path.join(prefix, "include"))
-    libdir = os.path.join(prefix, "lib")
-    os.makedirs(os.path.join(libdir, "pkgconfig"))
-    shutil.copy(lib, os.path.join(libdir, "libouzel.so.0"))
-    os.symlink("libouzel.so.0", os.path.join(libdir, "libouzel.so"))
-    with open(pc) as f:
-        lines = f.read().splitlines()
-    lines = [f"prefix={prefix}" if line.startswith("prefix=") else line for line in lines]
-    with open(os.path.join(libdir, "pkgconfig", "ouzel.pc"), "w") as f:
-        f.write("\n".join(lines) + "\n")
 
 
 def runner_env(lang, brokers, prefix, work, results_file, only, wait_timeout):
@@ -128,8 +113,8 @@ def run_language(lang, args, scenarios, prefix, work_root):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--lib", required=True, help="libouzel.so under test")
-    p.add_argument("--pc", required=True, help="the generated ouzel.pc")
+    p.add_argument("--prefix", required=True,
+                   help="the library under test, installed there by scripts/install")
     p.add_argument("--lang", default="", help="comma-separated columns (default: every <lang>/run)")
     p.add_argument("--only", default="", help="comma-separated scenario ids")
     p.add_argument("--runners", default=HERE, help="folder holding <lang>/run (tests use others)")
@@ -157,8 +142,10 @@ def main(argv=None):
     work_root = tempfile.mkdtemp(prefix="ouzel-scen-")
     os.chmod(work_root, 0o755)  # mosquitto drops privileges and must read its files
     try:
-        prefix = os.path.join(work_root, "prefix")
-        stage_prefix(args.lib, args.pc, prefix)
+        prefix = os.path.abspath(args.prefix)
+        for needed in ("lib/libouzel.so.0", "include/ouzel.h", "lib/pkgconfig/ouzel.pc"):
+            if not os.path.isfile(os.path.join(prefix, needed)):
+                p.error(f"{prefix} has no {needed}: install the library with scripts/install")
         args.certs = broker_control.make_certs(os.path.join(work_root, "certs"))
         grid = {}
         for lang in columns:
@@ -174,7 +161,7 @@ def main(argv=None):
     counts = results.count(grid)
     text = table.render(scenarios, columns, grid, datetime.date.today().isoformat(),
                         args.command or " ".join([os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:]),
-                        table.versions(args.pc))
+                        table.versions(os.path.join(prefix, "lib", "pkgconfig", "ouzel.pc")))
     print(table.render_console(scenarios, columns, grid))
     if args.table:
         if table.write_if_changed(args.table, text):

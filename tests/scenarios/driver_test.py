@@ -75,6 +75,7 @@ try:
                         timeout=10)
     assert env["OUZEL_SCEN_PREFIX"] in pc.stdout, pc.stdout + pc.stderr
     assert os.path.isdir(env["OUZEL_SCEN_WORK"]) and not os.listdir(env["OUZEL_SCEN_WORK"])
+    assert os.path.isfile(os.path.join(env["OUZEL_SCEN_PKG_CONFIG_PATH"], "ouzel.pc"))
     ctl = env["OUZEL_SCEN_BROKER_CTL"]
     subprocess.run([ctl, "stop"], check=True, timeout=40)
     try:
@@ -106,14 +107,18 @@ def write_runner(folder, lang, body):
 
 
 def run_driver(tmp_path, runners, *extra):
-    lib = tmp_path / "libouzel.so"
-    lib.write_bytes(b"not a library: the driver only copies it")
-    pc = tmp_path / "ouzel.pc"
-    pc.write_text("prefix=/usr/local\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n"
-                  "Name: ouzel\nDescription: test\nVersion: 9.9.9\n"
-                  "Libs: -L${libdir} -louzel\nCflags: -I${includedir}\n")
+    # What scripts/install lays out; the driver only checks it is there and points at it.
+    prefix = tmp_path / "prefix"
+    (prefix / "lib" / "pkgconfig").mkdir(parents=True, exist_ok=True)
+    (prefix / "include").mkdir(exist_ok=True)
+    (prefix / "lib" / "libouzel.so.0").write_bytes(b"not a library: never loaded by the driver")
+    (prefix / "include" / "ouzel.h").write_text("/* header */\n")
+    (prefix / "lib" / "pkgconfig" / "ouzel.pc").write_text(
+        f"prefix={prefix}\nlibdir=${{prefix}}/lib\nincludedir=${{prefix}}/include\n"
+        "Name: ouzel\nDescription: test\nVersion: 9.9.9\n"
+        "Libs: -L${libdir} -louzel\nCflags: -I${includedir}\n")
     return subprocess.run(
-        [sys.executable, os.path.join(HERE, "driver.py"), "--lib", str(lib), "--pc", str(pc),
+        [sys.executable, os.path.join(HERE, "driver.py"), "--prefix", str(prefix),
          "--runners", str(runners), "--command", "driver_test", *extra],
         capture_output=True, text=True, timeout=240)
 
