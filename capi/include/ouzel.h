@@ -17,7 +17,9 @@
 #include "ouzel/options.h"
 #include "ouzel/persistence.h"
 #include "ouzel/properties.h"
+#include "ouzel/protocol.h"
 #include "ouzel/tls.h"
+#include "ouzel/topic.h"
 #include "ouzel/version.h"
 
 /* Not included here: ouzel/sys/transport.h (a transport supplied by the application) and

@@ -100,6 +100,21 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_transport_set_error,
       ouzel_message_fields_init,
       ouzel_message_get_fields,
+      ouzel_topic_validate_name,
+      ouzel_topic_validate_filter,
+      ouzel_topic_matches,
+      ouzel_topic_router_new,
+      ouzel_topic_router_free,
+      ouzel_topic_router_add,
+      ouzel_topic_router_remove,
+      ouzel_topic_router_match,
+      ouzel_topic_router_count,
+      ouzel_reason_code_name,
+      ouzel_reason_code_is_error,
+      ouzel_reason_codes,
+      ouzel_property_name,
+      ouzel_property_type,
+      ouzel_property_allowed,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

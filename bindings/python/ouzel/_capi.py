@@ -200,6 +200,32 @@ PROP_WILDCARD_SUBSCRIPTION_AVAILABLE = 0x28
 PROP_SUBSCRIPTION_IDENTIFIER_AVAILABLE = 0x29
 PROP_SHARED_SUBSCRIPTION_AVAILABLE = 0x2A
 
+# --- protocol.h ----------------------------------------------------------------------------------
+PACKET_CONNECT = 1
+PACKET_CONNACK = 2
+PACKET_PUBLISH = 3
+PACKET_PUBACK = 4
+PACKET_PUBREC = 5
+PACKET_PUBREL = 6
+PACKET_PUBCOMP = 7
+PACKET_SUBSCRIBE = 8
+PACKET_SUBACK = 9
+PACKET_UNSUBSCRIBE = 10
+PACKET_UNSUBACK = 11
+PACKET_PINGREQ = 12
+PACKET_PINGRESP = 13
+PACKET_DISCONNECT = 14
+PACKET_AUTH = 15
+PACKET_WILL_PROPERTIES = 16
+
+PROPTYPE_BYTE = 1
+PROPTYPE_TWO_BYTE = 2
+PROPTYPE_FOUR_BYTE = 3
+PROPTYPE_VARINT = 4
+PROPTYPE_UTF8 = 5
+PROPTYPE_BINARY = 6
+PROPTYPE_UTF8_PAIR = 7
+
 # NUL-terminated strings are passed with this length.
 SIZE_MAX = ctypes.c_size_t(-1).value
 
@@ -208,6 +234,7 @@ client_p = c_void_p
 options_p = c_void_p
 properties_p = c_void_p
 message_p = c_void_p
+topic_router_p = c_void_p
 
 
 class DeliveryStatus(Structure):
@@ -420,6 +447,24 @@ _SIGNATURES = {
     "options_set_transport": (c_int, [options_p, POINTER(TransportVtable), c_void_p]),
     "transport_notify": (c_int, [transport_conn_p, c_int32]),
     "transport_set_error": (c_int, [transport_conn_p, c_char_p, c_size_t]),
+    # topic.h
+    "topic_validate_name": (c_int, [c_char_p, c_size_t]),
+    "topic_validate_filter": (c_int, [c_char_p, c_size_t]),
+    "topic_matches": (c_int, [c_char_p, c_size_t, c_char_p, c_size_t]),
+    "topic_router_new": (c_int, [POINTER(topic_router_p)]),
+    "topic_router_free": (None, [topic_router_p]),
+    "topic_router_add": (c_int, [topic_router_p, c_char_p, c_size_t, c_uint64]),
+    "topic_router_remove": (c_int, [topic_router_p, c_char_p, c_size_t, c_uint64]),
+    "topic_router_match": (c_int, [topic_router_p, c_char_p, c_size_t, POINTER(c_uint64),
+                                   c_size_t, POINTER(c_size_t)]),
+    "topic_router_count": (c_size_t, [topic_router_p]),
+    # protocol.h
+    "reason_code_name": (c_char_p, [c_int32, c_int32, c_int32]),
+    "reason_code_is_error": (c_int, [c_int32, c_int32, c_int32]),
+    "reason_codes": (c_int, [c_int32, c_int32, POINTER(POINTER(c_uint8)), POINTER(c_size_t)]),
+    "property_name": (c_char_p, [c_int32]),
+    "property_type": (c_int, [c_int32]),
+    "property_allowed": (c_int, [c_int32, c_int32]),
 }
 
 

@@ -19,7 +19,9 @@
 #include "ouzel/options.h"
 #include "ouzel/persistence.h"
 #include "ouzel/properties.h"
+#include "ouzel/protocol.h"
 #include "ouzel/tls.h"
+#include "ouzel/topic.h"
 #include "ouzel/version.h"
 
 OUZEL_BEGIN_DECLS
@@ -159,6 +161,25 @@ typedef struct ouzel_api {
   int (*transport_set_error)(struct ouzel_transport_conn* conn, const char* message, size_t len);
   int (*message_fields_init)(ouzel_message_fields* fields, uint32_t version);
   int (*message_get_fields)(const ouzel_message* msg, ouzel_message_fields* fields);
+  int (*topic_validate_name)(const char* topic, size_t topic_len);
+  int (*topic_validate_filter)(const char* filter, size_t filter_len);
+  int (*topic_matches)(const char* filter, size_t filter_len, const char* topic, size_t topic_len);
+  int (*topic_router_new)(ouzel_topic_router** out);
+  void (*topic_router_free)(ouzel_topic_router* router);
+  int (*topic_router_add)(ouzel_topic_router* router, const char* filter, size_t filter_len,
+                          uint64_t id);
+  int (*topic_router_remove)(ouzel_topic_router* router, const char* filter, size_t filter_len,
+                             uint64_t id);
+  int (*topic_router_match)(const ouzel_topic_router* router, const char* topic, size_t topic_len,
+                            uint64_t* ids, size_t max, size_t* out_total);
+  size_t (*topic_router_count)(const ouzel_topic_router* router);
+  const char* (*reason_code_name)(int32_t protocol_version, int32_t packet_type, int32_t code);
+  int (*reason_code_is_error)(int32_t protocol_version, int32_t packet_type, int32_t code);
+  int (*reason_codes)(int32_t protocol_version, int32_t packet_type, const uint8_t** out,
+                      size_t* out_count);
+  const char* (*property_name)(int32_t id);
+  int (*property_type)(int32_t id);
+  int (*property_allowed)(int32_t id, int32_t packet_type);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the
