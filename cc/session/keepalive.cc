@@ -13,6 +13,7 @@ void Keepalive::Start(absl::Time now, absl::Duration keep_alive, absl::Duration 
   keep_alive_ = keep_alive;
   ping_timeout_ = ping_timeout > absl::ZeroDuration() ? ping_timeout : keep_alive;
   ping_outstanding_ = false;
+  read_paused_ = false;
   // CONNECT was the last packet sent; if the writes were never reported, count from now.
   if (last_sent_ == absl::InfinitePast()) last_sent_ = now;
 }
@@ -20,6 +21,7 @@ void Keepalive::Start(absl::Time now, absl::Duration keep_alive, absl::Duration 
 void Keepalive::Stop() {
   mode_ = Mode::kOff;
   ping_outstanding_ = false;
+  read_paused_ = false;
   last_sent_ = absl::InfinitePast();
 }
 
@@ -33,13 +35,23 @@ Keepalive::Action Keepalive::Check(absl::Time now) {
       break;
   }
   if (keep_alive_ <= absl::ZeroDuration()) return Action::kNone;
-  if (ping_outstanding_) return now >= ping_deadline_ ? Action::kPingTimedOut : Action::kNone;
+  if (ping_outstanding_ && !read_paused_) {
+    return now >= ping_deadline_ ? Action::kPingTimedOut : Action::kNone;
+  }
   if (now >= last_sent_ + keep_alive_) {
     ping_outstanding_ = true;
     ping_deadline_ = now + ping_timeout_;
     return Action::kSendPingreq;
   }
   return Action::kNone;
+}
+
+void Keepalive::SetReadPaused(bool paused, absl::Time now) {
+  if (paused == read_paused_) return;
+  read_paused_ = paused;
+  // The PINGRESP of a PINGREQ sent before or during the pause may be among the bytes not read
+  // yet: it gets a whole ping timeout from now.
+  if (!paused && ping_outstanding_) ping_deadline_ = now + ping_timeout_;
 }
 
 std::optional<absl::Time> Keepalive::NextDeadline() const {
@@ -53,7 +65,7 @@ std::optional<absl::Time> Keepalive::NextDeadline() const {
       break;
   }
   if (keep_alive_ <= absl::ZeroDuration()) return std::nullopt;
-  if (ping_outstanding_) return ping_deadline_;
+  if (ping_outstanding_ && !read_paused_) return ping_deadline_;
   return last_sent_ + keep_alive_;
 }
 

@@ -4,6 +4,9 @@
 // (5.0 §3.1.2.10, 3.1.1 §3.1.2.10): receiving does not count. So a PINGREQ is due when nothing
 // was written for the interval, and the connection is dead when its PINGRESP does not come within
 // the ping timeout. Before CONNACK only the connect timeout runs. Pure: it is told the time.
+// While the client has stopped reading (SetReadPaused: its application is behind) PINGREQs are
+// still sent every Keep Alive interval, but no PINGRESP is awaited: an answer that cannot be read
+// says nothing about the server. The wait starts again when reading resumes.
 //
 //   Keepalive k;
 //   k.StartConnect(now, absl::Seconds(30));
@@ -38,12 +41,15 @@ class Keepalive {
   // Bytes reached the transport at `now`.
   void OnSent(absl::Time now) { last_sent_ = now; }
   void OnPingresp() { ping_outstanding_ = false; }
+  // The client stopped (true) or resumed (false) reading from the connection at `now`.
+  void SetReadPaused(bool paused, absl::Time now);
 
   // What is due at `now`. kSendPingreq starts the PINGRESP timeout.
   Action Check(absl::Time now);
   std::optional<absl::Time> NextDeadline() const;
 
   bool ping_outstanding() const { return ping_outstanding_; }
+  bool read_paused() const { return read_paused_; }
   absl::Duration keep_alive() const { return keep_alive_; }
 
  private:
@@ -55,6 +61,7 @@ class Keepalive {
   absl::Time last_sent_ = absl::InfinitePast();
   bool ping_outstanding_ = false;
   absl::Time ping_deadline_ = absl::InfiniteFuture();
+  bool read_paused_ = false;
 };
 
 }  // namespace ouzel

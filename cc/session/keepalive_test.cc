@@ -84,5 +84,52 @@ TEST(Keepalive, Stop_ClearsDeadlines) {
   EXPECT_FALSE(k.NextDeadline().has_value());
 }
 
+TEST(Keepalive, ReadPaused_PingsContinueAndNoPingTimeout) {
+  Keepalive k;
+  k.Start(kT0, absl::Seconds(10), absl::Seconds(3));
+  ASSERT_EQ(k.Check(kT0 + absl::Seconds(10)), Keepalive::Action::kSendPingreq);
+  k.OnSent(kT0 + absl::Seconds(10));
+  k.SetReadPaused(true, kT0 + absl::Seconds(11));
+  // The PINGRESP cannot be read: no timeout, but the next PINGREQ is still due on time.
+  EXPECT_EQ(k.NextDeadline(), kT0 + absl::Seconds(20));
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(19)), Keepalive::Action::kNone);
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(20)), Keepalive::Action::kSendPingreq);
+  k.OnSent(kT0 + absl::Seconds(20));
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(29)), Keepalive::Action::kNone);
+}
+
+TEST(Keepalive, ReadResumed_PingTimeoutCountsFromTheResume) {
+  Keepalive k;
+  k.Start(kT0, absl::Seconds(10), absl::Seconds(3));
+  ASSERT_EQ(k.Check(kT0 + absl::Seconds(10)), Keepalive::Action::kSendPingreq);
+  k.OnSent(kT0 + absl::Seconds(10));
+  k.SetReadPaused(true, kT0 + absl::Seconds(11));
+  k.SetReadPaused(false, kT0 + absl::Seconds(15));
+  EXPECT_EQ(k.NextDeadline(), kT0 + absl::Seconds(18));
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(17)), Keepalive::Action::kNone);
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(18)), Keepalive::Action::kPingTimedOut);
+}
+
+TEST(Keepalive, ReadResumed_PingrespClearsTheWait) {
+  Keepalive k;
+  k.Start(kT0, absl::Seconds(10), absl::Seconds(3));
+  ASSERT_EQ(k.Check(kT0 + absl::Seconds(10)), Keepalive::Action::kSendPingreq);
+  k.OnSent(kT0 + absl::Seconds(10));
+  k.SetReadPaused(true, kT0 + absl::Seconds(11));
+  k.SetReadPaused(false, kT0 + absl::Seconds(12));
+  k.OnPingresp();
+  EXPECT_EQ(k.Check(kT0 + absl::Seconds(15)), Keepalive::Action::kNone);
+  EXPECT_EQ(k.NextDeadline(), kT0 + absl::Seconds(20));
+}
+
+TEST(Keepalive, Start_EndsAPause) {
+  Keepalive k;
+  k.Start(kT0, absl::Seconds(10), absl::Seconds(3));
+  k.SetReadPaused(true, kT0);
+  k.Stop();
+  k.Start(kT0 + absl::Seconds(1), absl::Seconds(10), absl::Seconds(3));
+  EXPECT_FALSE(k.read_paused());
+}
+
 }  // namespace
 }  // namespace ouzel

@@ -171,7 +171,8 @@ void OutboundFlow::Finish(List& list, List::iterator it, DeliveryState state, Dr
   OutgoingMessage& m = *it;
   const MessageToken token = m.token;
   const uint16_t id = m.publish.qos > 0 ? m.publish.packet_id : 0;
-  const MessageStatus status{state, reason, id != 0 ? id : m.qos0_number, reason_code};
+  const MessageStatus status{state, reason, id != 0 ? id : m.qos0_number, reason_code,
+                             m.publish.qos};
   if (&list == &queue_) {
     queued_bytes_ -= m.queued_bytes();
   } else {
@@ -516,6 +517,7 @@ std::optional<MessageStatus> OutboundFlow::StatusOf(MessageToken token) const {
     s.state = m.stage == OutgoingMessage::Stage::kQueued ? DeliveryState::kQueued
                                                          : DeliveryState::kInflight;
     s.packet_id = m.publish.qos > 0 ? m.publish.packet_id : m.qos0_number;
+    s.qos = m.publish.qos;
     return s;
   }
   auto q = std::lower_bound(qos0_unwritten_.begin() + static_cast<ptrdiff_t>(qos0_head_),

@@ -39,7 +39,9 @@ class RecordingSink : public OutboundSink {
         absl::StrCat("done #", token, " ", DeliveryStateName(s.state), DropName(s.drop_reason));
     if (s.reason_code != 0) absl::StrAppend(&line, " rc=0x", absl::Hex(s.reason_code));
     log.push_back(line);
+    done_qos_.push_back(s.qos);
   }
+  const std::vector<uint8_t>& done_qos() const { return done_qos_; }
   absl::Status PersistOutgoing(OutgoingMessage& m) override {
     if (!store_error.ok()) return store_error;
     const char* stage = m.stage == OutgoingMessage::Stage::kQueued        ? "queued"
@@ -60,6 +62,9 @@ class RecordingSink : public OutboundSink {
   uint64_t offset = 0;
   size_t too_large_above = 1 << 20;
   absl::Status store_error;
+
+ private:
+  std::vector<uint8_t> done_qos_;
 };
 
 using Log = std::vector<std::string>;
@@ -126,6 +131,23 @@ TEST_F(OutboundFlowTest, Qos2_PubrecThenPubrelThenPubcompAcknowledges) {
   EXPECT_EQ(sink_.Take(), (Log{"PUBLISH a id=1 dup=0", "PUBREL 1", "done #1 acked"}));
   EXPECT_EQ(sink_.TakeStore(),
             (Log{"put #1 publish-sent id=1", "put #1 pubrel-sent id=1", "forget #1"}));
+}
+
+TEST_F(OutboundFlowTest, Status_CarriesTheQosPublishedWhileLiveAndAfterTheEnd) {
+  Make();
+  Connect();
+  MessageToken one = Accept(Msg("a", 1));
+  MessageToken two = Accept(Msg("b", 2));
+  MessageToken zero = Accept(Msg("c", 0));
+  EXPECT_EQ(f().StatusOf(one)->qos, 1);
+  EXPECT_EQ(f().StatusOf(two)->qos, 2);
+  EXPECT_EQ(f().StatusOf(zero)->qos, 0);
+  ASSERT_TRUE(f().OnPuback(Ack(1), kT0).ok());
+  ASSERT_TRUE(f().OnPubrec(Ack(2), true, kT0).ok());
+  ASSERT_TRUE(f().OnPubcomp(Ack(2), kT0).ok());
+  EXPECT_EQ(f().StatusOf(one)->qos, 1);
+  EXPECT_EQ(f().StatusOf(two)->qos, 2);
+  EXPECT_EQ(sink_.done_qos(), (std::vector<uint8_t>{1, 2}));
 }
 
 TEST_F(OutboundFlowTest, Offline_QueuedThenSentInOrderOnConnect) {

@@ -487,21 +487,39 @@ void Session::ProtocolViolation(const absl::Status& error) {
 }
 
 void Session::OnBytesReceived(absl::Span<const uint8_t> bytes, absl::Time now) {
+  OnBytesReceived(bytes, now, InboundLimit());
+}
+
+size_t Session::OnBytesReceived(absl::Span<const uint8_t> bytes, absl::Time now,
+                                InboundLimit limit) {
+  const size_t messages_before = delivered_messages_;
+  const size_t bytes_before = delivered_bytes_;
   absl::Span<const uint8_t> input = bytes;
   while (!input.empty() &&
          (state_ == SessionState::kConnecting || state_ == SessionState::kConnected)) {
+    if (!decoder_.mid_packet()) {
+      const uint8_t type = input[0] >> 4;
+      const bool may_deliver = type == static_cast<uint8_t>(PacketType::kPublish) ||
+                               type == static_cast<uint8_t>(PacketType::kPubrel);
+      if (may_deliver && (delivered_messages_ - messages_before >= limit.messages ||
+                          delivered_bytes_ - bytes_before >= limit.bytes)) {
+        return bytes.size() - input.size();
+      }
+    }
     absl::StatusOr<std::optional<Packet>> next = decoder_.Next(&input);
     if (!next.ok()) {
       ProtocolViolation(next.status());
-      return;
+      break;
     }
-    if (!next->has_value()) return;
+    if (!next->has_value()) break;
     absl::Status handled = HandlePacket(**std::move(next), now);
     if (!handled.ok()) {
       ProtocolViolation(handled);
-      return;
+      break;
     }
   }
+  // Bytes after a packet that ended the connection are dropped with it.
+  return bytes.size();
 }
 
 void Session::OnTimer(absl::Time now) {
@@ -822,7 +840,11 @@ absl::Status Session::HandleAuth(AuthPacket auth) {
 // ---------------------------------------------------------------------------------------------
 // InboundSink
 
-void Session::Deliver(Message message) { events_.emplace_back(MessageEvent{std::move(message)}); }
+void Session::Deliver(Message message) {
+  ++delivered_messages_;
+  delivered_bytes_ += message.topic.size() + message.payload.size();
+  events_.emplace_back(MessageEvent{std::move(message)});
+}
 
 void Session::SendAck(PacketType type, uint16_t packet_id, uint8_t reason_code) {
   switch (type) {

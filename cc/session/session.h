@@ -68,6 +68,13 @@ struct SubscribeRequest {
   Properties properties;  // Subscription Identifier, User Property (v5)
 };
 
+// How many more messages a caller can take from one OnBytesReceived (an event queue near its
+// bound): message count, and their topic + payload bytes.
+struct InboundLimit {
+  size_t messages = SIZE_MAX;
+  size_t bytes = SIZE_MAX;
+};
+
 class Session : private InboundSink, private OutboundSink {
  public:
   // `store` (may be null: nothing persists) is told every change of session state that must
@@ -102,6 +109,14 @@ class Session : private InboundSink, private OutboundSink {
   // 0x82, 0x93, 0x94 or 0x95 is written, wants_close() becomes true, and a DisconnectedEvent (or
   // ConnectFailedEvent before CONNACK) carries the error. Nothing half-decoded is delivered.
   void OnBytesReceived(absl::Span<const uint8_t> bytes, absl::Time now);
+  // The same, but it stops before a PUBLISH or PUBREL (either may deliver a message) once the
+  // messages delivered by this call reach `limit`, and returns how many bytes it consumed; the
+  // caller hands the rest again when it has room. Other packets (CONNACK, acks, PINGRESP) are
+  // handled up to that point. The last message may take the bytes past `limit.bytes`.
+  size_t OnBytesReceived(absl::Span<const uint8_t> bytes, absl::Time now, InboundLimit limit);
+  // The caller stopped (true) or resumed (false) reading from the transport: PINGREQs are still
+  // sent but their PINGRESP is not awaited meanwhile (see Keepalive::SetReadPaused).
+  void SetReadPaused(bool paused, absl::Time now) { keepalive_.SetReadPaused(paused, now); }
   // The transport closed or failed (`error` says why; OK when we closed it after DISCONNECT).
   // Reports the end of the connection unless it was already reported (a DisconnectedEvent with
   // an OK error after Disconnect()), and ends what cannot outlive it: unwritten QoS 0 messages
@@ -248,6 +263,9 @@ class Session : private InboundSink, private OutboundSink {
   ByteBuffer outgoing_;
   std::vector<SessionEvent> events_;
   bool wants_close_ = false;
+  // Messages delivered so far and their topic + payload bytes (for InboundLimit).
+  size_t delivered_messages_ = 0;
+  size_t delivered_bytes_ = 0;
 
   std::string client_id_;
   absl::Status restore_status_;

@@ -81,6 +81,7 @@ struct MessageStatus {
   DropReason drop_reason = DropReason::kNone;
   uint16_t packet_id = 0;   // the current one; 0 for QoS 0 unless number_qos0_messages
   uint8_t reason_code = 0;  // from PUBACK/PUBREC/PUBCOMP (v5)
+  uint8_t qos = 0;          // as published
 };
 
 // An application message as delivered (incoming) or accepted (outgoing).

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cc/codec/encode.h"
 #include "cc/session/broker_double.h"
 #include "cc/session/session.h"
 #include "gtest/gtest.h"
@@ -140,6 +141,53 @@ TEST(SessionReceive, ReceiveMaximumExceeded_Disconnect0x93AndNothingDelivered) {
   EXPECT_EQ(b.Events(), (Lines{"Message a q1 id=1 'm'", "Message b q2 id=2 'm'",
                                "Disconnected rc=0x93 DATA_LOSS"}));
   EXPECT_TRUE(b.session().wants_close());
+}
+
+// Bytes for `packets`, as the broker would write them in one go.
+std::vector<uint8_t> Wire(const std::vector<Packet>& packets) {
+  ByteBuffer out;
+  for (const Packet& p : packets) EXPECT_TRUE(EncodePacket(p, ProtocolVersion::kV5, &out).ok());
+  return std::vector<uint8_t>(out.span().begin(), out.span().end());
+}
+
+TEST(SessionReceive, InboundLimit_StopsBeforeThePublishOverTheLimitAndResumes) {
+  BrokerDouble b(Options());
+  b.Connect();
+  b.Events();
+  const std::vector<uint8_t> wire =
+      Wire({Packet(Pub("a", 1, 1)), Packet(Pub("b", 1, 2)), Packet(PingrespPacket{}),
+            Packet(Pub("c", 0, 0)), Packet(Rel(9))});
+  absl::Span<const uint8_t> rest(wire);
+  size_t used = b.session().OnBytesReceived(rest, b.now(), InboundLimit{1, SIZE_MAX});
+  EXPECT_EQ(b.Events(), (Lines{"Message a q1 id=1 'm'"}));
+  ASSERT_LT(used, rest.size());
+  rest.remove_prefix(used);
+  // Nothing may be delivered: not even the PUBLISH at the front is started.
+  EXPECT_EQ(b.session().OnBytesReceived(rest, b.now(), InboundLimit{0, SIZE_MAX}), 0u);
+  // The PINGRESP after the second PUBLISH is handled before stopping at the third.
+  used = b.session().OnBytesReceived(rest, b.now(), InboundLimit{1, SIZE_MAX});
+  EXPECT_EQ(b.Events(), (Lines{"Message b q1 id=2 'm'"}));
+  rest.remove_prefix(used);
+  // The byte bound counts topic + payload ("c" + "m" = 2): reached, so the PUBREL waits too.
+  used = b.session().OnBytesReceived(rest, b.now(), InboundLimit{10, 2});
+  EXPECT_EQ(b.Events(), (Lines{"Message c q0 'm'"}));
+  rest.remove_prefix(used);
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(b.session().OnBytesReceived(rest, b.now(), InboundLimit()), rest.size());
+  EXPECT_EQ(b.Read(), (Lines{"PUBACK 1", "PUBACK 2", "PUBCOMP 9 rc=0x92"}));
+}
+
+TEST(SessionReceive, InboundLimit_APublishSplitAcrossReadsIsFinished) {
+  BrokerDouble b(Options());
+  b.Connect();
+  b.Events();
+  const std::vector<uint8_t> wire = Wire({Packet(Pub("a", 0, 0, "payload"))});
+  absl::Span<const uint8_t> all(wire);
+  // Started with room for one message; the rest of it arrives when there is none left.
+  EXPECT_EQ(b.session().OnBytesReceived(all.subspan(0, 4), b.now(), InboundLimit{1, SIZE_MAX}), 4u);
+  EXPECT_EQ(b.session().OnBytesReceived(all.subspan(4), b.now(), InboundLimit{0, 0}),
+            all.size() - 4);
+  EXPECT_EQ(b.Events(), (Lines{"Message a q0 'payload'"}));
 }
 
 TEST(SessionReceive, ManualAckReverseOrder_PubacksInArrivalOrder) {
