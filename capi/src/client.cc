@@ -546,6 +546,16 @@ OUZEL_EXTERN int ouzel_client_stat(const ouzel_client* client, int32_t stat, int
       case OUZEL_STAT_LAST_DISCONNECT_REASON:
         *out = s.last_disconnect_reason.has_value() ? *s.last_disconnect_reason : -1;
         return OUZEL_OK;
+      case OUZEL_STAT_STORE_COMPACTIONS:
+      case OUZEL_STAT_STORE_SYNCS:
+      case OUZEL_STAT_STORE_LOG_BYTES: {
+        const ouzel::FileStoreStats f =
+            client->store != nullptr ? client->store->file_store_stats() : ouzel::FileStoreStats();
+        *out = static_cast<int64_t>(stat == OUZEL_STAT_STORE_COMPACTIONS ? f.compactions
+                                    : stat == OUZEL_STAT_STORE_SYNCS     ? f.syncs
+                                                                         : f.log_bytes);
+        return OUZEL_OK;
+      }
       default:
         return Fail(OUZEL_EINVAL, absl::StrCat("unknown stat ", stat));
     }

@@ -49,6 +49,9 @@ absl::Status StoreFront::PutClientId(const std::string& client_id, uint32_t sess
 }
 
 absl::Status StoreFront::Clear() { return AsStoreError(inner_->Clear()); }
+absl::Status StoreFront::ReserveTokens(uint64_t end) {
+  return AsStoreError(inner_->ReserveTokens(end));
+}
 
 absl::StatusOr<StoredSession> StoreFront::Load() {
   if (preloaded_.has_value()) {

@@ -21,13 +21,20 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "cc/persistence/file_store.h"
 #include "cc/session/session_store.h"
 
 namespace ouzel::capi {
 
 class StoreFront final : public SessionStore {
  public:
-  explicit StoreFront(std::unique_ptr<SessionStore> inner) : inner_(std::move(inner)) {}
+  // `file_store`: `inner` itself when it is the file store (for its statistics), else null.
+  explicit StoreFront(std::unique_ptr<SessionStore> inner, const FileStore* file_store = nullptr)
+      : inner_(std::move(inner)), file_store_(file_store) {}
+  // The file store's counters; zeros for any other store.
+  FileStoreStats file_store_stats() const {
+    return file_store_ != nullptr ? file_store_->stats() : FileStoreStats();
+  }
 
   // Loads the stored session now; the Session's first Load() gets it.
   absl::Status Preload();
@@ -40,12 +47,14 @@ class StoreFront final : public SessionStore {
   absl::Status RemoveIncoming(uint16_t packet_id) override;
   absl::Status PutClientId(const std::string& client_id, uint32_t session_expiry) override;
   absl::Status Clear() override;
+  absl::Status ReserveTokens(uint64_t end) override;
   absl::StatusOr<StoredSession> Load() override;
   // Overrides SessionStore::Flush once the engine has it (cc/persistence work in progress).
   absl::Status Flush();
 
  private:
   std::unique_ptr<SessionStore> inner_;
+  const FileStore* const file_store_;  // owned by inner_
   std::optional<StoredSession> preloaded_;
   size_t restored_outgoing_ = 0;
   size_t restored_incoming_ = 0;

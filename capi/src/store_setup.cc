@@ -68,6 +68,12 @@ int SetPersistenceInt(PersistenceSettings* s, int32_t option, int64_t value) {
       }
       s->full_policy = static_cast<int32_t>(value);
       return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES:
+      if (value < 4096 || value > (int64_t{1} << 62)) {
+        return OutOfRange(option, value, 4096, int64_t{1} << 62);
+      }
+      s->compact_min_bytes = value;
+      return OUZEL_OK;
     default:
       return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
   }
@@ -106,6 +112,7 @@ int BuildStore(const PersistenceSettings& s, const ClientOptions& options,
   }
   std::unique_ptr<SessionStore> inner;
   const VtableStore* vtable_store = nullptr;
+  const FileStore* file_store = nullptr;
   if (s.custom != nullptr) {
     absl::StatusOr<std::unique_ptr<VtableStore>> v = VtableStore::Open(s.custom);
     if (!v.ok()) return FromStatus(v.status());
@@ -124,6 +131,7 @@ int BuildStore(const PersistenceSettings& s, const ClientOptions& options,
     fo.full_policy = s.full_policy == OUZEL_PERSISTENCE_FULL_DROP_OLDEST_QOS0
                          ? StoreFullPolicy::kDropOldestQos0
                          : StoreFullPolicy::kRefuseNew;
+    fo.compact_min_bytes = static_cast<uint64_t>(s.compact_min_bytes);
     absl::StatusOr<std::unique_ptr<FileStore>> fs = FileStore::Open(std::move(fo));
     if (!fs.ok()) return OpenError(fs.status(), s.directory);
     const RecoveryReport& r = (*fs)->recovery_report();
@@ -132,11 +140,12 @@ int BuildStore(const PersistenceSettings& s, const ClientOptions& options,
     report->records = r.records;
     report->discarded_bytes = r.discarded_bytes;
     report->summary = absl::StrCat((*fs)->log_path(), ": ", r.ToString());
+    file_store = fs->get();
     inner = *std::move(fs);
   } else {
     return OUZEL_OK;
   }
-  auto front = std::make_shared<StoreFront>(std::move(inner));
+  auto front = std::make_shared<StoreFront>(std::move(inner), file_store);
   if (absl::Status loaded = front->Preload(); !loaded.ok()) return FromStatus(loaded);
   report->enabled = true;
   report->outgoing = front->restored_outgoing();

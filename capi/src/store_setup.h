@@ -28,7 +28,8 @@ struct PersistenceSettings {
   int64_t sync_interval_ms = 100;
   int64_t max_bytes = 0;
   int64_t max_messages = 0;
-  int32_t full_policy = 0;         // OUZEL_PERSISTENCE_FULL_*
+  int32_t full_policy = 0;  // OUZEL_PERSISTENCE_FULL_*
+  int64_t compact_min_bytes = 4 << 20;
   std::shared_ptr<CStore> custom;  // ouzel_options_set_store
 };
 

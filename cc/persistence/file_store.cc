@@ -224,6 +224,7 @@ class FileStore::Impl {
   absl::Status RemoveIncoming(uint16_t packet_id);
   absl::Status PutClientId(const std::string& client_id, uint32_t session_expiry);
   absl::Status Clear();
+  absl::Status ReserveTokens(uint64_t end);
   absl::StatusOr<StoredSession> Load();
   absl::Status Flush();
   absl::Status Sync();
@@ -607,6 +608,15 @@ absl::Status FileStore::Impl::Clear() {
   return absl::OkStatus();
 }
 
+absl::Status FileStore::Impl::ReserveTokens(uint64_t end) {
+  Lock lock(mu_);
+  if (!failed_.ok()) return failed_;
+  if (end <= state_.next_token()) return absl::OkStatus();
+  AppendNextTokenRecord(end, &batch_);
+  state_.SetNextToken(end);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<StoredSession> FileStore::Impl::Load() {
   Lock lock(mu_);
   if (!failed_.ok()) return failed_;
@@ -828,6 +838,7 @@ absl::Status FileStore::PutClientId(const std::string& client_id, uint32_t sessi
   return impl_->PutClientId(client_id, session_expiry);
 }
 absl::Status FileStore::Clear() { return impl_->Clear(); }
+absl::Status FileStore::ReserveTokens(uint64_t end) { return impl_->ReserveTokens(end); }
 absl::StatusOr<StoredSession> FileStore::Load() { return impl_->Load(); }
 absl::Status FileStore::Flush() { return impl_->Flush(); }
 absl::Status FileStore::Sync() { return impl_->Sync(); }

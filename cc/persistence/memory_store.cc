@@ -38,6 +38,12 @@ absl::Status MemoryStore::Clear() {
   return absl::OkStatus();
 }
 
+absl::Status MemoryStore::ReserveTokens(uint64_t end) {
+  std::lock_guard<std::mutex> lock(mu_);
+  state_.SetNextToken(end);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<StoredSession> MemoryStore::Load() {
   std::lock_guard<std::mutex> lock(mu_);
   return state_.ToStoredSession();

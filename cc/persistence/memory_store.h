@@ -31,6 +31,7 @@ class MemoryStore final : public SessionStore {
   absl::Status RemoveIncoming(uint16_t packet_id) override;
   absl::Status PutClientId(const std::string& client_id, uint32_t session_expiry) override;
   absl::Status Clear() override;
+  absl::Status ReserveTokens(uint64_t end) override;
   absl::StatusOr<StoredSession> Load() override;
 
  private:

@@ -43,7 +43,7 @@ enum class RecordType : uint8_t {
   kRemoveIncoming = 6,  // packet id
   kIdentity = 7,        // client id and session expiry interval
   kClear = 8,           // forget messages and packet ids (not the identity or next token)
-  kNextToken = 9,       // tokens below this were used (written by compaction)
+  kNextToken = 9,       // tokens below this may have been used (ReserveTokens, compaction)
 };
 
 const char* RecordTypeName(RecordType type);

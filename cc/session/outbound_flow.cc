@@ -91,6 +91,12 @@ absl::StatusOr<MessageToken> OutboundFlow::Accept(OutgoingMessage message, absl:
   if (!send_now) {
     OUZEL_ASSIGN_OR_RETURN(victims, PlanRoom(message));
   }
+  if (next_token_ >= token_reserved_end_) {
+    // A block of tokens at a time: one small store record per kTokenBlock messages.
+    constexpr uint64_t kTokenBlock = 4096;
+    OUZEL_RETURN_IF_ERROR(sink_->ReserveTokens(next_token_ + kTokenBlock));
+    token_reserved_end_ = next_token_ + kTokenBlock;
+  }
   uint16_t id = 0;
   if (qos > 0) {
     OUZEL_ASSIGN_OR_RETURN(id, ids_->Allocate());

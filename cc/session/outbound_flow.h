@@ -96,6 +96,8 @@ class OutboundSink {
   // m.publish out and back to avoid a copy.
   virtual absl::Status PersistOutgoing(OutgoingMessage& m) = 0;
   virtual void ForgetOutgoing(MessageToken token) = 0;
+  // SessionStore::ReserveTokens.
+  virtual absl::Status ReserveTokens(uint64_t end) { return absl::OkStatus(); }
 };
 
 class OutboundFlow {
@@ -211,6 +213,8 @@ class OutboundFlow {
   bool connected_ = false;
   uint16_t server_receive_maximum_ = 65535;
   uint64_t next_token_ = 1;
+  // Tokens below this are reserved in the store (SessionStore::ReserveTokens), a block at a time.
+  uint64_t token_reserved_end_ = 0;
 
   List queue_;     // kQueued, in acceptance order
   List inflight_;  // QoS 1/2 sent at least once, in first-send order

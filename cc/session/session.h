@@ -220,6 +220,7 @@ class Session : private InboundSink, private OutboundSink {
   void Done(MessageToken token, const MessageStatus& status, Properties properties) override;
   absl::Status PersistOutgoing(OutgoingMessage& m) override;
   void ForgetOutgoing(MessageToken token) override;
+  absl::Status ReserveTokens(uint64_t end) override;
 
   bool v5() const { return options_.version == ProtocolVersion::kV5; }
   bool Persistent() const;

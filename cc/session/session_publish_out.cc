@@ -155,6 +155,13 @@ absl::Status Session::PersistOutgoing(OutgoingMessage& m) {
   return s;
 }
 
+absl::Status Session::ReserveTokens(uint64_t end) {
+  if (store_ == nullptr) return absl::OkStatus();
+  absl::Status s = store_->ReserveTokens(end);
+  if (!s.ok()) Log(LogLevel::kError, absl::StrCat("store: ReserveTokens failed: ", s.ToString()));
+  return s;
+}
+
 void Session::ForgetOutgoing(MessageToken token) {
   if (store_ == nullptr) return;
   absl::Status s = store_->RemoveOutgoing(token);

@@ -45,6 +45,11 @@ class SessionStore {
   virtual absl::Status PutClientId(const std::string& client_id, uint32_t session_expiry) = 0;
   // Forget everything (clean start, or the broker reported no session).
   virtual absl::Status Clear() = 0;
+  // The session may hand out message tokens below `end`: a store that survives the process
+  // records it (with the next Flush), and Load() then returns a next_token of at least `end`, so
+  // a restarted process never hands out a token the previous one used, even for messages that
+  // were never stored (QoS 0). Called once per block of tokens, not per message.
+  virtual absl::Status ReserveTokens(uint64_t end) { return absl::OkStatus(); }
   // What a new Session starts from.
   virtual absl::StatusOr<StoredSession> Load() = 0;
 

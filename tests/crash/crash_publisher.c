@@ -3,13 +3,17 @@
  * messages until it is killed (SIGKILL, at a random moment) or reaches its limit.
  *
  *   crash_publisher <port> <persistence dir> <state file> <limit> <incarnation> <version> <sync>
+ *                   [<payload bytes> <compact min bytes>]
  *
  * Message k goes to <topic prefix>/q1 at QoS 1 when k is even, to .../q2 at QoS 2 when k is odd,
- * with the payload "k:incarnation". The state file holds the next k to publish. It is written
- * only after ouzel_client_publish returned OUZEL_OK for k, which with a store means the message
- * is durably queued: a kill after that point loses nothing, and one between the publish and the
- * state write makes the next incarnation publish k again, as a new message with its own
- * incarnation number (the harness tells those apart from library duplicates).
+ * with the payload "k:incarnation", padded to <payload bytes> as "k:incarnation:xxx..." when that
+ * is larger: big payloads and a small OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES make the store
+ * compact its log many times between kills (issue 10). The store's compactions so far, summed over
+ * incarnations, are kept in "<state file>.compactions" for the harness. The state file holds the
+ * next k to publish. It is written only after ouzel_client_publish returned OUZEL_OK for k, which
+ * with a store means the message is durably queued: a kill after that point loses nothing, and one
+ * between the publish and the state write makes the next incarnation publish k again, as a new
+ * message with its own incarnation number (the harness tells those apart from library duplicates).
  *
  * Once `limit` is reached it waits until every message is acknowledged, disconnects and exits 0.
  * Exit codes: 0 done, 2 bad arguments, 3 an Ouzel call failed (stderr says which), 4 the state
@@ -80,12 +84,14 @@ static int64_t outstanding(const ouzel_client* c) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 8) {
+  if (argc != 8 && argc != 10) {
     fprintf(stderr,
             "usage: crash_publisher <port> <dir> <state file> <limit> <incarnation> <version> "
-            "<sync>\n");
+            "<sync> [<payload bytes> <compact min bytes>]\n");
     return 2;
   }
+  const size_t payload_bytes = argc == 10 ? (size_t)strtoull(argv[8], NULL, 10) : 0;
+  const int64_t compact_min_bytes = argc == 10 ? strtoll(argv[9], NULL, 10) : 0;
   const char* port = argv[1];
   const char* dir = argv[2];
   const char* state_path = argv[3];
@@ -100,6 +106,15 @@ int main(int argc, char** argv) {
     return 4;
   }
   int64_t next = read_state(state_fd);
+  char compactions_path[4096];
+  snprintf(compactions_path, sizeof(compactions_path), "%s.compactions", state_path);
+  int compactions_fd = open(compactions_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (compactions_fd < 0) {
+    perror("crash_publisher: open compactions file");
+    return 4;
+  }
+  const int64_t earlier_compactions = read_state(compactions_fd);
+  int64_t compactions = 0;
 
   ouzel_options* o = NULL;
   check(ouzel_options_new(&o), "options_new");
@@ -121,6 +136,10 @@ int main(int argc, char** argv) {
   check(ouzel_options_set_string(o, OUZEL_OPT_PERSISTENCE_DIR, dir, SIZE_MAX), "dir");
   check(ouzel_options_set_int(o, OUZEL_OPT_PERSISTENCE_SYNC, sync), "sync");
   check(ouzel_options_set_int(o, OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS, 20), "sync interval");
+  if (compact_min_bytes > 0) {
+    check(ouzel_options_set_int(o, OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES, compact_min_bytes),
+          "compact min bytes");
+  }
 
   ouzel_client* c = NULL;
   check(ouzel_client_new(&c, o), "client_new");
@@ -134,12 +153,18 @@ int main(int argc, char** argv) {
   check(ouzel_client_loop_start(c), "loop_start");
   check(ouzel_client_connect(c), "connect");
 
-  char payload[48];
+  char* payload = malloc(payload_bytes + 48);
+  if (payload == NULL) die("malloc", OUZEL_ENOMEM);
   for (; next < limit; ++next) {
     while (outstanding(c) >= MAX_OUTSTANDING) sleep_micros(1000);
     const int qos = (next % 2 == 0) ? 1 : 2;
     const char* topic = qos == 1 ? TOPIC_PREFIX "/q1" : TOPIC_PREFIX "/q2";
-    const int len = snprintf(payload, sizeof(payload), "%" PRId64 ":%d", next, incarnation);
+    int len = snprintf(payload, 48, "%" PRId64 ":%d", next, incarnation);
+    if ((size_t)len < payload_bytes) {
+      payload[len] = ':';
+      memset(payload + len + 1, 'x', payload_bytes - (size_t)len - 1);
+      len = (int)payload_bytes;
+    }
     int rc;
     while ((rc = ouzel_client_publish(c, topic, SIZE_MAX, payload, (size_t)len, qos, 0, NULL, NULL,
                                       NULL)) == OUZEL_EQUEUEFULL) {
@@ -147,6 +172,12 @@ int main(int argc, char** argv) {
     }
     if (rc != OUZEL_OK) die("publish", rc);
     write_state(state_fd, next + 1); /* only now is `next` counted as sent */
+    int64_t now_compactions = 0;
+    check(ouzel_client_stat(c, OUZEL_STAT_STORE_COMPACTIONS, &now_compactions), "stat");
+    if (now_compactions != compactions) {
+      compactions = now_compactions;
+      write_state(compactions_fd, earlier_compactions + compactions);
+    }
     sleep_micros(PACE_MICROS);
   }
 
@@ -165,5 +196,7 @@ int main(int argc, char** argv) {
   ouzel_client_loop_stop(c);
   ouzel_client_free(c);
   close(state_fd);
+  close(compactions_fd);
+  free(payload);
   return 0;
 }

@@ -111,11 +111,31 @@ Tally Analyse(const std::vector<Delivery>& deliveries, int64_t total) {
   return t;
 }
 
-class PublisherCrashTest : public ::testing::TestWithParam<int> {};
+// One run: the protocol version, and either small payloads with every sync policy in turn
+// (sync -1), or 2 KB payloads with a 4 KiB compaction threshold under one sync policy, so the
+// store rewrites its log many times between kills (issue 10: compaction raced with writes and
+// lost or duplicated QoS 2 messages; small payloads never reached the default 4 MiB threshold).
+struct RunParam {
+  int version;
+  int sync;  // OUZEL_SYNC_*, or -1: every policy in turn
+  std::string Name() const {
+    const char* v = version == OUZEL_MQTT_V5 ? "V5" : "V311";
+    if (sync < 0) return v;
+    const char* s = sync == OUZEL_SYNC_EVERY_WRITE ? "EveryWrite"
+                    : sync == OUZEL_SYNC_INTERVAL  ? "Interval"
+                                                   : "Never";
+    return absl::StrCat(v, "_Compacting_", s);
+  }
+};
+
+class PublisherCrashTest : public ::testing::TestWithParam<RunParam> {};
 
 TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2ExactlyOnce) {
   ASSERT_FALSE(g_publisher.empty());
-  const int version = GetParam();
+  const int version = GetParam().version;
+  const bool compacting = GetParam().sync >= 0;
+  constexpr int kPayloadBytes = 2048;
+  constexpr int kCompactMinBytes = 4096;
   const CrashParams params = CrashParams::FromEnv(50);
   std::cout << "publisher crash harness (MQTT level " << version << "): " << params.ToString()
             << std::endl;
@@ -139,14 +159,19 @@ TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2Exactly
   ChildLog log(*dir + "/children.log");
   const auto started = std::chrono::steady_clock::now();
   auto child_argv = [&](int64_t limit, int incarnation, int sync) {
-    return std::vector<std::string>{g_publisher,
-                                    std::to_string(port),
-                                    store_dir,
-                                    state,
-                                    std::to_string(limit),
-                                    std::to_string(incarnation),
-                                    std::to_string(version),
-                                    std::to_string(sync)};
+    std::vector<std::string> argv{g_publisher,
+                                  std::to_string(port),
+                                  store_dir,
+                                  state,
+                                  std::to_string(limit),
+                                  std::to_string(incarnation),
+                                  std::to_string(version),
+                                  std::to_string(sync)};
+    if (compacting) {
+      argv.push_back(std::to_string(kPayloadBytes));
+      argv.push_back(std::to_string(kCompactMinBytes));
+    }
+    return argv;
   };
 
   // Kill phase: the limit is out of reach, so every kill lands while the child runs.
@@ -155,7 +180,7 @@ TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2Exactly
   int kills = 0, kills_mid_stream = 0;
   for (int i = 0; i < params.kills; ++i) {
     // Every sync policy takes its turn: a SIGKILL must lose nothing under any of them.
-    const int sync = i % 3;
+    const int sync = compacting ? GetParam().sync : i % 3;
     const int64_t before = ReadState(state);
     absl::StatusOr<pid_t> pid = SpawnChild(child_argv(kNoLimit, i, sync), log);
     ASSERT_TRUE(pid.ok()) << pid.status();
@@ -181,8 +206,8 @@ TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2Exactly
 
   // Last run: a little more to publish, then it must finish on its own with everything acked.
   const int64_t total = ReadState(state) + 100;
-  absl::StatusOr<pid_t> last =
-      SpawnChild(child_argv(total, params.kills, OUZEL_SYNC_INTERVAL), log);
+  absl::StatusOr<pid_t> last = SpawnChild(
+      child_argv(total, params.kills, compacting ? GetParam().sync : OUZEL_SYNC_INTERVAL), log);
   ASSERT_TRUE(last.ok()) << last.status();
   absl::StatusOr<int> status = WaitChild(*last, absl::Seconds(150));
   ASSERT_TRUE(status.ok()) << "the last incarnation did not finish\n" << log.Contents();
@@ -203,16 +228,22 @@ TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2Exactly
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  std::cout << "publisher crash counts (MQTT level " << version << "): sent " << total
+  const int64_t compactions = ReadState(state + ".compactions");
+  std::cout << "publisher crash counts (" << GetParam().Name() << "): sent " << total
             << ", received " << t.received << ", distinct " << t.distinct_numbers
             << ", QoS 1 duplicates " << t.qos1_duplicates << ", QoS 2 duplicates "
             << t.qos2_duplicates << ", republished after a kill " << t.republished << ", kills "
-            << kills << " (" << kills_mid_stream << " while publishing), " << seconds << " s"
-            << std::endl;
+            << kills << " (" << kills_mid_stream << " while publishing), store compactions "
+            << compactions << ", " << seconds << " s" << std::endl;
   RecordProperty("sent", std::to_string(total));
   RecordProperty("received", std::to_string(t.received));
   RecordProperty("qos1_duplicates", std::to_string(t.qos1_duplicates));
   RecordProperty("kills", std::to_string(kills));
+  RecordProperty("compactions", std::to_string(compactions));
+  if (compacting) {
+    // Compaction must really happen, many times, or this run proves nothing about it.
+    EXPECT_GE(compactions, kills) << "the store compacted less than once per kill";
+  }
 
   EXPECT_GE(kills, params.kills);
   EXPECT_EQ(witness.malformed(), 0);
@@ -229,10 +260,17 @@ TEST_P(PublisherCrashTest, SigkillAtRandomMoments_EveryNumberArrives_Qos2Exactly
   ouzel::fixtures::RemoveTree(*dir).IgnoreError();
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, PublisherCrashTest,
-                         ::testing::Values(OUZEL_MQTT_V311, OUZEL_MQTT_V5),
-                         [](const ::testing::TestParamInfo<int>& info) {
-                           return info.param == OUZEL_MQTT_V5 ? "V5" : "V311";
+INSTANTIATE_TEST_SUITE_P(Runs, PublisherCrashTest,
+                         ::testing::Values(RunParam{OUZEL_MQTT_V311, -1},
+                                           RunParam{OUZEL_MQTT_V5, -1},
+                                           RunParam{OUZEL_MQTT_V311, OUZEL_SYNC_EVERY_WRITE},
+                                           RunParam{OUZEL_MQTT_V5, OUZEL_SYNC_EVERY_WRITE},
+                                           RunParam{OUZEL_MQTT_V311, OUZEL_SYNC_INTERVAL},
+                                           RunParam{OUZEL_MQTT_V5, OUZEL_SYNC_INTERVAL},
+                                           RunParam{OUZEL_MQTT_V311, OUZEL_SYNC_NEVER},
+                                           RunParam{OUZEL_MQTT_V5, OUZEL_SYNC_NEVER}),
+                         [](const ::testing::TestParamInfo<RunParam>& info) {
+                           return info.param.Name();
                          });
 
 }  // namespace

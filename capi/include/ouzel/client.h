@@ -293,6 +293,10 @@ OUZEL_EXTERN int ouzel_client_set_on_pre_connect(ouzel_client* client, ouzel_on_
 #define OUZEL_STAT_QUEUED 6
 #define OUZEL_STAT_RECONNECTS 7
 #define OUZEL_STAT_LAST_DISCONNECT_REASON 8 /* last DISCONNECT reason code, or -1 */
+/* The file store (OUZEL_OPT_PERSISTENCE_DIR); 0 without one: */
+#define OUZEL_STAT_STORE_COMPACTIONS 9 /* log rewrites with only the live session */
+#define OUZEL_STAT_STORE_SYNCS 10      /* fdatasync calls that succeeded */
+#define OUZEL_STAT_STORE_LOG_BYTES 11  /* size of the log, batched records included */
 /* OUZEL_EINVAL for an unknown stat. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_stat(const ouzel_client* client, int32_t stat, int64_t* out);
 

@@ -52,6 +52,10 @@ OUZEL_BEGIN_DECLS
 #define OUZEL_OPT_PERSISTENCE_MAX_MESSAGES 63
 /* What a publish does when the store is full: OUZEL_PERSISTENCE_FULL_* [REFUSE_NEW]. */
 #define OUZEL_OPT_PERSISTENCE_FULL_POLICY 64
+/* The file store rewrites its log with only the live session (compaction) once the log is larger
+ * than this many bytes and more than twice the live session; 4096..2^62 [4194304]. Smaller bounds
+ * the disk a session takes at the cost of more rewrites. */
+#define OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES 65
 
 /* String options (ids 140..149). */
 /* The directory of the session files (created 0700 if missing). Setting it enables the file
