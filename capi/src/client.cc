@@ -3,6 +3,8 @@
 // messages or properties (views, valid for the duration of the call).
 #include "ouzel/client.h"
 
+#include <cstddef>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
@@ -74,11 +76,25 @@ int32_t DropReasonCode(ouzel::DropReason r) {
   return OUZEL_DROP_NONE;
 }
 
+// Bytes of ouzel_delivery_status that a caller of `version` has: each version appends fields.
+size_t DeliveryStatusSize(uint32_t version) {
+  switch (version) {
+    case 1:
+      return offsetof(ouzel_delivery_status, qos);
+    case 2:
+      return sizeof(ouzel_delivery_status);
+    default:
+      return 0;
+  }
+}
+
+// Writes the fields `out->version` has (checked by the caller).
 void FillStatus(const ouzel::MessageStatus& s, ouzel_delivery_status* out) {
   out->state = static_cast<int32_t>(s.state);  // OUZEL_DELIVERY_* follow DeliveryState's order
   out->drop_reason = DropReasonCode(s.drop_reason);
   out->mid = s.packet_id;
   out->reason_code = s.reason_code;
+  if (out->version >= 2) out->qos = s.qos;
 }
 
 int32_t LogLevelCode(ouzel::LogLevel level) {
@@ -113,10 +129,11 @@ extern "C" {
 
 OUZEL_EXTERN int ouzel_delivery_status_init(ouzel_delivery_status* status, uint32_t version) {
   if (status == nullptr) return Fail(OUZEL_EINVAL, "status must not be NULL");
-  if (version != OUZEL_DELIVERY_STATUS_VERSION) {
+  const size_t size = DeliveryStatusSize(version);
+  if (size == 0) {
     return Fail(OUZEL_EVERSION, absl::StrCat("unknown ouzel_delivery_status version ", version));
   }
-  *status = ouzel_delivery_status{};
+  std::memset(status, 0, size);  // a version 1 caller's struct ends before qos
   status->version = version;
   return OUZEL_OK;
 }
@@ -242,7 +259,7 @@ OUZEL_EXTERN int ouzel_client_delivery_status(ouzel_client* client, uint64_t tok
                                               ouzel_delivery_status* status) {
   return Guarded([&] {
     if (client == nullptr || status == nullptr) return Fail(OUZEL_EINVAL, "NULL argument");
-    if (status->version != OUZEL_DELIVERY_STATUS_VERSION) {
+    if (DeliveryStatusSize(status->version) == 0) {
       return Fail(OUZEL_EVERSION, "initialise the status with ouzel_delivery_status_init");
     }
     std::optional<ouzel::MessageStatus> s = client->client->DeliveryStatus(token);

@@ -253,6 +253,8 @@ void Recorder::OnPublish(uint64_t token, const ouzel_delivery_status* status) {
   r.drop_reason = status->drop_reason;
   r.mid = status->mid;
   r.reason_code = status->reason_code;
+  r.version = static_cast<int>(status->version);
+  if (status->version >= 2) r.qos = status->qos;
   std::lock_guard<std::mutex> lock(mu_);
   published_.push_back(r);
 }

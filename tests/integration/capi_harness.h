@@ -101,6 +101,8 @@ struct PublishRecord {
   int drop_reason = -1;
   int mid = -1;
   int reason_code = -1;
+  int qos = -1;     // ouzel_delivery_status version 2
+  int version = 0;  // the status version on_publish was given
 };
 
 struct SubscribeRecord {

@@ -133,6 +133,8 @@ TEST_P(PubSubTest, PayloadsArriveByteExactInOrder_OnPublishOncePerToken) {
       EXPECT_EQ(r.drop_reason, OUZEL_DROP_NONE);
       EXPECT_EQ(r.mid, mids[i]);
       EXPECT_EQ(r.reason_code, 0);
+      EXPECT_EQ(r.version, OUZEL_DELIVERY_STATUS_VERSION);
+      EXPECT_EQ(r.qos, qos);
     }
     EXPECT_EQ(seen, 1);
     if (qos == 0) {
@@ -144,6 +146,7 @@ TEST_P(PubSubTest, PayloadsArriveByteExactInOrder_OnPublishOncePerToken) {
     ASSERT_EQ(ouzel_delivery_status_init(&st, OUZEL_DELIVERY_STATUS_VERSION), OUZEL_OK);
     ASSERT_EQ(ouzel_client_delivery_status(pub->get(), tokens[i], &st), OUZEL_OK);
     EXPECT_EQ(st.state, OUZEL_DELIVERY_ACKNOWLEDGED);
+    EXPECT_EQ(st.qos, qos);
     // Already finished: a wait returns at once, whoever runs the loop.
     EXPECT_EQ(ouzel_client_wait_for_publish(pub->get(), tokens[i], 0), OUZEL_OK);
   }

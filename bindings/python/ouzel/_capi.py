@@ -238,12 +238,12 @@ topic_router_p = c_void_p
 
 
 class DeliveryStatus(Structure):
-    """ouzel_delivery_status (version 1)."""
+    """ouzel_delivery_status (version 2)."""
     _fields_ = [("version", c_uint32), ("state", c_int32), ("drop_reason", c_int32),
-                ("mid", c_int32), ("reason_code", c_int32)]
+                ("mid", c_int32), ("reason_code", c_int32), ("qos", c_int32)]
 
 
-DELIVERY_STATUS_VERSION = 1
+DELIVERY_STATUS_VERSION = 2
 
 
 class Subscription(Structure):

@@ -112,15 +112,20 @@ OUZEL_EXTERN int32_t ouzel_client_is_connected(const ouzel_client* client);
 #define OUZEL_DROP_CONNECTION_LOST 5
 #define OUZEL_DROP_CANCELLED 6
 
+/* Versions: 1 ends after reason_code; 2 adds qos. A caller built against version 1 keeps working:
+ * the library writes only the fields of the version in `version`, and the status it passes to
+ * on_publish is always of the newest version, whose first fields are version 1's. */
 typedef struct ouzel_delivery_status {
   uint32_t version;    /* OUZEL_DELIVERY_STATUS_VERSION */
   int32_t state;       /* OUZEL_DELIVERY_* */
   int32_t drop_reason; /* OUZEL_DROP_* */
   int32_t mid;         /* current packet identifier (0 for QoS 0 unless numbered) */
   int32_t reason_code; /* PUBACK/PUBREC/PUBCOMP reason code (MQTT 5), else 0 */
+  int32_t qos;         /* version 2: the QoS the message was published with (0..2) */
 } ouzel_delivery_status;
-#define OUZEL_DELIVERY_STATUS_VERSION 1
-/* Fills `status` with defaults for `version`. OUZEL_EVERSION for an unknown version. */
+#define OUZEL_DELIVERY_STATUS_VERSION 2
+/* Fills `status` with defaults for `version` (1 or 2), writing only that version's fields.
+ * OUZEL_EINVAL (NULL), OUZEL_EVERSION for an unknown version. Thread-safe. */
 OUZEL_EXTERN int ouzel_delivery_status_init(ouzel_delivery_status* status, uint32_t version);
 
 /* Publishes (or queues, when offline or the inflight window is full) one message. `topic` is
@@ -141,8 +146,10 @@ OUZEL_EXTERN int ouzel_client_publish(ouzel_client* client, const char* topic, s
                                       int32_t retain, const ouzel_properties* props,
                                       uint64_t* out_token, int32_t* out_mid);
 
-/* The delivery state of a message published by this client. OUZEL_ENOTFOUND for an unknown token
- * (or one finished so long ago that it was forgotten; the last 10,000 are kept). Thread-safe. */
+/* The delivery state of a message published by this client, into `status` initialised with
+ * ouzel_delivery_status_init (version 1 or 2; only that version's fields are written).
+ * OUZEL_ENOTFOUND for an unknown token (or one finished so long ago that it was forgotten; the
+ * last 10,000 are kept), OUZEL_EINVAL (NULL), OUZEL_EVERSION. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_delivery_status(ouzel_client* client, uint64_t token,
                                               ouzel_delivery_status* status);
 
