@@ -115,6 +115,11 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_property_name,
       ouzel_property_type,
       ouzel_property_allowed,
+      ouzel_options_get_int,
+      ouzel_options_get_string,
+      ouzel_option_info_init,
+      ouzel_option_get_info,
+      ouzel_option_ids,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

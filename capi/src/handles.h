@@ -6,6 +6,7 @@
 #define OUZEL_CAPI_SRC_HANDLES_H_
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "capi/src/store_setup.h"
@@ -51,6 +52,8 @@ struct ouzel_message {
 struct ouzel_options {
   ouzel::ClientOptions options;
   ouzel::capi::PersistenceSettings persistence;  // turned into options.shared_store by client_new
+  // What ouzel_options_get_string last returned (borrowed by the caller until the next call).
+  mutable std::string read_back;
 };
 
 struct ouzel_client {

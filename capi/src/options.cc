@@ -1,12 +1,13 @@
 // ouzel_options_*: one typed setter per kind of value, keyed by OUZEL_OPT_* (the zstd model), over
-// ouzel::ClientOptions. A setter that fails leaves the options as they were.
+// ouzel::ClientOptions. Values are checked against the option table (option_table.h) first, then
+// stored. A setter that fails leaves the options as they were.
 #include "ouzel/options.h"
 
-#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "capi/src/handles.h"
+#include "capi/src/option_table.h"
 #include "capi/src/status_mapping.h"
 #include "capi/src/transport_options.h"
 #include "cc/codec/utf8.h"
@@ -15,17 +16,12 @@
 
 namespace {
 
+using ouzel::capi::CheckIntValue;
+using ouzel::capi::CheckStringValue;
 using ouzel::capi::Fail;
+using ouzel::capi::FindOptionOfType;
 using ouzel::capi::Guarded;
-
-int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
-  return Fail(OUZEL_EINVAL,
-              absl::StrCat("option ", option, ": ", value, " is outside ", lo, "..", hi));
-}
-
-bool InRange(int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; }
-
-constexpr int64_t kMaxMs = std::numeric_limits<int32_t>::max();
+using ouzel::capi::OptionSpec;
 
 }  // namespace
 
@@ -44,18 +40,14 @@ OUZEL_EXTERN void ouzel_options_free(ouzel_options* opts) { delete opts; }
 OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int64_t value) {
   return Guarded([&] {
     if (opts == nullptr) return Fail(OUZEL_EINVAL, "opts must not be NULL");
+    const OptionSpec* spec = FindOptionOfType(option, OUZEL_OPTTYPE_INT);
+    if (spec == nullptr) return OUZEL_EINVAL;
+    // The range is the table's; below, each option only stores (enumerations check their names).
+    if (int rc = CheckIntValue(*spec, value); rc != OUZEL_OK) return rc;
     ouzel::ClientOptions& o = opts->options;
     ouzel::SessionOptions& s = o.session;
-    auto flag = [&](bool* field) {
-      if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
-      *field = value != 0;
-      return OUZEL_OK;
-    };
-    auto millis = [&](absl::Duration* field, int64_t lo) {
-      if (!InRange(value, lo, kMaxMs)) return OutOfRange(option, value, lo, kMaxMs);
-      *field = absl::Milliseconds(value);
-      return OUZEL_OK;
-    };
+    const bool flag = value != 0;
+    const absl::Duration millis = absl::Milliseconds(value);
     switch (option) {
       case OUZEL_OPT_PROTOCOL_VERSION:
         if (value != OUZEL_MQTT_V31 && value != OUZEL_MQTT_V311 && value != OUZEL_MQTT_V5) {
@@ -65,69 +57,70 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         s.version = static_cast<ouzel::ProtocolVersion>(value);
         return OUZEL_OK;
       case OUZEL_OPT_CLEAN_START:
-        return flag(&s.clean_start);
+        s.clean_start = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_KEEPALIVE_SECONDS:
-        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
         s.keep_alive_seconds = static_cast<uint16_t>(value);
         return OUZEL_OK;
       case OUZEL_OPT_CONNECT_TIMEOUT_MS:
         // One budget for the whole attempt: the transport's share and the wait for CONNACK.
-        if (int rc = millis(&o.connect_timeout, 1); rc != OUZEL_OK) return rc;
-        s.connect_timeout = o.connect_timeout;
+        o.connect_timeout = millis;
+        s.connect_timeout = millis;
         return OUZEL_OK;
       case OUZEL_OPT_MAX_INFLIGHT:
-        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
         s.max_inflight = static_cast<uint16_t>(value);
         return OUZEL_OK;
       case OUZEL_OPT_MAX_QUEUED_MESSAGES:
-        if (!InRange(value, 0, std::numeric_limits<int64_t>::max())) {
-          return OutOfRange(option, value, 0, std::numeric_limits<int64_t>::max());
-        }
         s.max_queued_messages = static_cast<size_t>(value);
         return OUZEL_OK;
       case OUZEL_OPT_MAX_QUEUED_BYTES:
-        if (value < 0) return OutOfRange(option, value, 0, std::numeric_limits<int64_t>::max());
         s.max_queued_bytes = static_cast<size_t>(value);
         return OUZEL_OK;
       case OUZEL_OPT_QUEUE_FULL_POLICY:
-        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
         s.queue_full_policy = value == OUZEL_QUEUE_FULL_REFUSE_NEW
                                   ? ouzel::QueueFullPolicy::kRefuseNew
                                   : ouzel::QueueFullPolicy::kDropOldestQos0;
         return OUZEL_OK;
       case OUZEL_OPT_QUEUE_QOS0_OFFLINE:
-        return flag(&s.queue_qos0_while_offline);
+        s.queue_qos0_while_offline = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_LOST_SESSION_POLICY:
-        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
         s.lost_session_policy = value == OUZEL_LOST_SESSION_FAIL_INFLIGHT
                                     ? ouzel::LostSessionPolicy::kFailInflight
                                     : ouzel::LostSessionPolicy::kResendAsNew;
         return OUZEL_OK;
       case OUZEL_OPT_AUTO_TOPIC_ALIAS:
-        return flag(&s.auto_topic_alias);
+        s.auto_topic_alias = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_MANUAL_ACK:
-        return flag(&s.manual_ack);
+        s.manual_ack = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_QOS2_DELIVERY:
-        if (!InRange(value, 0, 1)) return OutOfRange(option, value, 0, 1);
         s.qos2_delivery = value == OUZEL_QOS2_DELIVERY_ON_PUBLISH ? ouzel::Qos2Delivery::kOnPublish
                                                                   : ouzel::Qos2Delivery::kOnPubrel;
         return OUZEL_OK;
       case OUZEL_OPT_RECONNECT:
-        return flag(&o.auto_reconnect);
+        o.auto_reconnect = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_RECONNECT_MIN_DELAY_MS:
-        return millis(&o.reconnect_min_delay, 0);
+        o.reconnect_min_delay = millis;
+        return OUZEL_OK;
       case OUZEL_OPT_RECONNECT_MAX_DELAY_MS:
-        return millis(&o.reconnect_max_delay, 0);
+        o.reconnect_max_delay = millis;
+        return OUZEL_OK;
       case OUZEL_OPT_FOLLOW_SERVER_REFERENCE:
-        return flag(&o.follow_server_reference);
+        o.follow_server_reference = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_TCP_NODELAY:
-        return flag(&o.transport.tcp_nodelay);
+        o.transport.tcp_nodelay = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_NUMBER_QOS0_MESSAGES:
-        return flag(&s.number_qos0_messages);
+        s.number_qos0_messages = flag;
+        return OUZEL_OK;
       case OUZEL_OPT_PING_TIMEOUT_MS:
-        return millis(&s.ping_timeout, 0);
+        s.ping_timeout = millis;
+        return OUZEL_OK;
       case OUZEL_OPT_RECONNECT_CLEAN_START:
-        if (!InRange(value, -1, 1)) return OutOfRange(option, value, -1, 1);
         if (value < 0) {
           s.reconnect_clean_start.reset();
         } else {
@@ -135,7 +128,6 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         }
         return OUZEL_OK;
       case OUZEL_OPT_BIND_PORT:
-        if (!InRange(value, 0, 65535)) return OutOfRange(option, value, 0, 65535);
         o.transport.bind_port = static_cast<uint16_t>(value);
         return OUZEL_OK;
       default:
@@ -143,9 +135,9 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
           return ouzel::capi::SetPersistenceInt(&opts->persistence, option, value);
         }
         if (ouzel::capi::IsTransportIntOption(option)) {
-          return ouzel::capi::SetTransportInt(o.transport, option, value);
+          return ouzel::capi::SetTransportInt(o.transport, *spec, value);
         }
-        return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+        return Fail(OUZEL_EINTERNAL, absl::StrCat(spec->name, " has no setter"));
     }
   });
 }
@@ -154,27 +146,25 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
                                           size_t value_len) {
   return Guarded([&] {
     if (opts == nullptr) return Fail(OUZEL_EINVAL, "opts must not be NULL");
+    const OptionSpec* spec = FindOptionOfType(option, OUZEL_OPTTYPE_STRING);
+    if (spec == nullptr) return OUZEL_EINVAL;
     absl::string_view v = ouzel::capi::StringArg(value, value_len);
+    if (int rc = CheckStringValue(*spec, v); rc != OUZEL_OK) return rc;
     ouzel::ClientOptions& o = opts->options;
-    auto utf8 = [&](const char* what) {
-      if (v.size() > 65535) {
-        return Fail(OUZEL_EINVAL, absl::StrCat(what, " is longer than 65,535 bytes"));
-      }
+    auto utf8 = [&] {
       absl::Status st = ouzel::ValidateMqttUtf8(v);
-      if (!st.ok()) return Fail(OUZEL_EINVAL, absl::StrCat(what, ": ", st.message()));
+      if (!st.ok()) return Fail(OUZEL_EINVAL, absl::StrCat(spec->name, ": ", st.message()));
       return OUZEL_OK;
     };
     switch (option) {
       case OUZEL_OPT_SERVER_URI:
-        if (v.empty()) return Fail(OUZEL_EINVAL, "server URI must not be empty");
         o.servers.assign(1, std::string(v));
         return OUZEL_OK;
       case OUZEL_OPT_ADD_SERVER_URI:
-        if (v.empty()) return Fail(OUZEL_EINVAL, "server URI must not be empty");
         o.servers.emplace_back(v);
         return OUZEL_OK;
       case OUZEL_OPT_CLIENT_ID:
-        if (int rc = utf8("client id"); rc != OUZEL_OK) return rc;
+        if (int rc = utf8(); rc != OUZEL_OK) return rc;
         o.session.client_id = std::string(v);
         return OUZEL_OK;
       case OUZEL_OPT_USERNAME:
@@ -182,7 +172,7 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
           o.session.username.reset();
           return OUZEL_OK;
         }
-        if (int rc = utf8("user name"); rc != OUZEL_OK) return rc;
+        if (int rc = utf8(); rc != OUZEL_OK) return rc;
         o.session.username = std::string(v);
         return OUZEL_OK;
       case OUZEL_OPT_PASSWORD:
@@ -190,7 +180,6 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
           o.session.password.reset();
           return OUZEL_OK;
         }
-        if (v.size() > 65535) return Fail(OUZEL_EINVAL, "password is longer than 65,535 bytes");
         o.session.password = std::string(v);
         return OUZEL_OK;
       case OUZEL_OPT_BIND_ADDRESS:
@@ -201,9 +190,9 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
           return ouzel::capi::SetPersistenceString(&opts->persistence, option, v);
         }
         if (ouzel::capi::IsTransportStringOption(option)) {
-          return ouzel::capi::SetTransportString(o.transport, option, value, v);
+          return ouzel::capi::SetTransportString(o.transport, *spec, value, v);
         }
-        return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
+        return Fail(OUZEL_EINTERNAL, absl::StrCat(spec->name, " has no setter"));
     }
   });
 }

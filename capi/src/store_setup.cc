@@ -2,7 +2,6 @@
 // the recovery report (ouzel/persistence.h, ouzel/sys/store.h).
 #include "capi/src/store_setup.h"
 
-#include <limits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -19,11 +18,6 @@
 namespace ouzel::capi {
 namespace {
 
-int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
-  return Fail(OUZEL_EINVAL,
-              absl::StrCat("option ", option, ": ", value, " is outside ", lo, "..", hi));
-}
-
 // FileStore::Open's errors as the application sees them.
 int OpenError(const absl::Status& status, const std::string& directory) {
   const std::string detail =
@@ -39,33 +33,21 @@ int OpenError(const absl::Status& status, const std::string& directory) {
 }  // namespace
 
 int SetPersistenceInt(PersistenceSettings* s, int32_t option, int64_t value) {
-  constexpr int64_t kMaxMs = std::numeric_limits<int32_t>::max();
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  // The bounds are the option table's (option_table.h), checked by ouzel_options_set_int.
   switch (option) {
     case OUZEL_OPT_PERSISTENCE_SYNC:
-      if (value != OUZEL_SYNC_EVERY_WRITE && value != OUZEL_SYNC_INTERVAL &&
-          value != OUZEL_SYNC_NEVER) {
-        return OutOfRange(option, value, 0, 2);
-      }
       s->sync = static_cast<int32_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS:
-      if (value < 1 || value > kMaxMs) return OutOfRange(option, value, 1, kMaxMs);
       s->sync_interval_ms = value;
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_MAX_BYTES:
-      if (value < 0) return OutOfRange(option, value, 0, kMax);
       s->max_bytes = value;
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_MAX_MESSAGES:
-      if (value < 0) return OutOfRange(option, value, 0, kMax);
       s->max_messages = value;
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_FULL_POLICY:
-      if (value != OUZEL_PERSISTENCE_FULL_REFUSE_NEW &&
-          value != OUZEL_PERSISTENCE_FULL_DROP_OLDEST_QOS0) {
-        return OutOfRange(option, value, 0, 1);
-      }
       s->full_policy = static_cast<int32_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES:
@@ -76,6 +58,41 @@ int SetPersistenceInt(PersistenceSettings* s, int32_t option, int64_t value) {
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+  }
+}
+
+int GetPersistenceInt(const PersistenceSettings& s, int32_t option, int64_t* out) {
+  switch (option) {
+    case OUZEL_OPT_PERSISTENCE_SYNC:
+      *out = s.sync;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS:
+      *out = s.sync_interval_ms;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_MAX_BYTES:
+      *out = s.max_bytes;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_MAX_MESSAGES:
+      *out = s.max_messages;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_FULL_POLICY:
+      *out = s.full_policy;
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+  }
+}
+
+int GetPersistenceString(const PersistenceSettings& s, int32_t option, std::string* out) {
+  switch (option) {
+    case OUZEL_OPT_PERSISTENCE_DIR:
+      *out = s.directory;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_KEY:
+      *out = s.key;
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
   }
 }
 

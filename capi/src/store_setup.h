@@ -45,10 +45,13 @@ struct RecoverySummary {
   std::string summary;
 };
 
-// Option ids 60..79 and 140..149. OUZEL_OK or an OUZEL_E* code (via Fail); on error `s` is
-// unchanged.
+// Option ids 60..79 and 140..149, values already within the option table's bounds. OUZEL_OK or
+// an OUZEL_E* code (via Fail); on error `s` is unchanged.
 int SetPersistenceInt(PersistenceSettings* s, int32_t option, int64_t value);
 int SetPersistenceString(PersistenceSettings* s, int32_t option, absl::string_view value);
+// Read back (ouzel_options_get_int / _get_string); OUZEL_EINVAL for another option.
+int GetPersistenceInt(const PersistenceSettings& s, int32_t option, int64_t* out);
+int GetPersistenceString(const PersistenceSettings& s, int32_t option, std::string* out);
 
 // The session key the file store uses for these client options.
 std::string SessionKeyFor(const PersistenceSettings& s, const ClientOptions& options);

@@ -17,6 +17,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "capi/src/status_mapping.h"
 #include "cc/transport/proxy_config.h"
@@ -26,86 +27,10 @@
 namespace ouzel::capi {
 namespace {
 
-constexpr int64_t kMaxInt32 = std::numeric_limits<int32_t>::max();
-// BoringSSL's limits (PSK_MAX_IDENTITY_LEN, PSK_MAX_PSK_LEN).
-constexpr size_t kMaxPskIdentity = 128;
-constexpr size_t kMaxPskKey = 256;
-
-const char* Name(int32_t option) {
-  switch (option) {
-    case OUZEL_OPT_TLS_USE_SYSTEM_CAS:
-      return "OUZEL_OPT_TLS_USE_SYSTEM_CAS";
-    case OUZEL_OPT_TLS_VERIFY_PEER:
-      return "OUZEL_OPT_TLS_VERIFY_PEER";
-    case OUZEL_OPT_TLS_VERIFY_HOSTNAME:
-      return "OUZEL_OPT_TLS_VERIFY_HOSTNAME";
-    case OUZEL_OPT_TLS_MIN_VERSION:
-      return "OUZEL_OPT_TLS_MIN_VERSION";
-    case OUZEL_OPT_TLS_MAX_VERSION:
-      return "OUZEL_OPT_TLS_MAX_VERSION";
-    case OUZEL_OPT_TLS_SESSION_RESUMPTION:
-      return "OUZEL_OPT_TLS_SESSION_RESUMPTION";
-    case OUZEL_OPT_WS_MAX_FRAME_BYTES:
-      return "OUZEL_OPT_WS_MAX_FRAME_BYTES";
-    case OUZEL_OPT_WS_MAX_MESSAGE_BYTES:
-      return "OUZEL_OPT_WS_MAX_MESSAGE_BYTES";
-    case OUZEL_OPT_PROXY_TYPE:
-      return "OUZEL_OPT_PROXY_TYPE";
-    case OUZEL_OPT_PROXY_PORT:
-      return "OUZEL_OPT_PROXY_PORT";
-    case OUZEL_OPT_PROXY_REMOTE_DNS:
-      return "OUZEL_OPT_PROXY_REMOTE_DNS";
-    case OUZEL_OPT_PROXY_FROM_ENVIRONMENT:
-      return "OUZEL_OPT_PROXY_FROM_ENVIRONMENT";
-    case OUZEL_OPT_HANDSHAKE_TIMEOUT_MS:
-      return "OUZEL_OPT_HANDSHAKE_TIMEOUT_MS";
-    case OUZEL_OPT_TLS_CA_FILE:
-      return "OUZEL_OPT_TLS_CA_FILE";
-    case OUZEL_OPT_TLS_CA_PATH:
-      return "OUZEL_OPT_TLS_CA_PATH";
-    case OUZEL_OPT_TLS_CERT_FILE:
-      return "OUZEL_OPT_TLS_CERT_FILE";
-    case OUZEL_OPT_TLS_KEY_FILE:
-      return "OUZEL_OPT_TLS_KEY_FILE";
-    case OUZEL_OPT_TLS_KEY_PASSWORD:
-      return "OUZEL_OPT_TLS_KEY_PASSWORD";
-    case OUZEL_OPT_TLS_SERVER_NAME:
-      return "OUZEL_OPT_TLS_SERVER_NAME";
-    case OUZEL_OPT_TLS_ALPN:
-      return "OUZEL_OPT_TLS_ALPN";
-    case OUZEL_OPT_TLS_ADD_ALPN:
-      return "OUZEL_OPT_TLS_ADD_ALPN";
-    case OUZEL_OPT_TLS_CIPHERS:
-      return "OUZEL_OPT_TLS_CIPHERS";
-    case OUZEL_OPT_TLS_PSK_IDENTITY:
-      return "OUZEL_OPT_TLS_PSK_IDENTITY";
-    case OUZEL_OPT_TLS_PSK_KEY:
-      return "OUZEL_OPT_TLS_PSK_KEY";
-    case OUZEL_OPT_TLS_PSK_KEY_HEX:
-      return "OUZEL_OPT_TLS_PSK_KEY_HEX";
-    case OUZEL_OPT_WS_ADD_HEADER:
-      return "OUZEL_OPT_WS_ADD_HEADER";
-    case OUZEL_OPT_WS_SUBPROTOCOL:
-      return "OUZEL_OPT_WS_SUBPROTOCOL";
-    case OUZEL_OPT_PROXY_URI:
-      return "OUZEL_OPT_PROXY_URI";
-    case OUZEL_OPT_PROXY_HOST:
-      return "OUZEL_OPT_PROXY_HOST";
-    case OUZEL_OPT_PROXY_USERNAME:
-      return "OUZEL_OPT_PROXY_USERNAME";
-    case OUZEL_OPT_PROXY_PASSWORD:
-      return "OUZEL_OPT_PROXY_PASSWORD";
-    default:
-      return "option";
-  }
-}
-
+// Every option of this file is in the table; its name prefixes each message.
 int Invalid(int32_t option, absl::string_view why) {
-  return Fail(OUZEL_EINVAL, absl::StrCat(Name(option), ": ", why));
-}
-
-int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
-  return Invalid(option, absl::StrCat(value, " is outside ", lo, "..", hi));
+  const OptionSpec* spec = FindOption(option);
+  return Fail(OUZEL_EINVAL, absl::StrCat(spec != nullptr ? spec->name : "option", ": ", why));
 }
 
 // Names the file and why it cannot be used, so the mistake shows when the option is set rather
@@ -158,12 +83,6 @@ int HexDigit(char c) {
   return -1;
 }
 
-int SetFlag(int32_t option, int64_t value, bool* field) {
-  if (value != 0 && value != 1) return OutOfRange(option, value, 0, 1);
-  *field = value == 1;
-  return OUZEL_OK;
-}
-
 int SetTlsVersion(int32_t option, int64_t value, uint16_t* field) {
   const bool known = value == OUZEL_TLS_V1_0 || value == OUZEL_TLS_V1_1 ||
                      value == OUZEL_TLS_V1_2 || value == OUZEL_TLS_V1_3;
@@ -190,11 +109,13 @@ int SetPath(int32_t option, absl::string_view v, bool directory, std::string* fi
   return OUZEL_OK;
 }
 
+// Each name of an OUZEL_OPT_TLS_ALPN list; the bounds are OUZEL_OPT_TLS_ADD_ALPN's (one name).
 int CheckAlpnName(int32_t option, absl::string_view name) {
+  const OptionSpec& one_name = *FindOption(OUZEL_OPT_TLS_ADD_ALPN);
   if (name.empty()) return Invalid(option, "empty protocol name");
-  if (name.size() > 255) {
-    return Invalid(option,
-                   absl::StrCat("protocol name of ", name.size(), " bytes; ALPN allows 1..255"));
+  if (static_cast<int64_t>(name.size()) > one_name.max) {
+    return Invalid(option, absl::StrCat("protocol name of ", name.size(), " bytes; ALPN allows 1..",
+                                        one_name.max));
   }
   if (HasNul(name)) return Invalid(option, "protocol name contains a NUL byte");
   return OUZEL_OK;
@@ -223,9 +144,6 @@ int SetPskKeyHex(int32_t option, absl::string_view v, std::string* field) {
   }
   if (v.size() % 2 != 0) {
     return Invalid(option, absl::StrCat("odd number of hex digits (", v.size(), ")"));
-  }
-  if (v.size() / 2 > kMaxPskKey) {
-    return Invalid(option, absl::StrCat("key of ", v.size() / 2, " bytes; at most ", kMaxPskKey));
   }
   std::string key;
   key.reserve(v.size() / 2);
@@ -292,7 +210,7 @@ int SetProxyUri(int32_t option, absl::string_view v, ProxyOptions* proxy) {
   absl::StatusOr<ProxyOptions> parsed = ParseProxyUri(v);
   if (!parsed.ok()) {
     const int code = FromStatus(parsed.status());
-    return Fail(code, absl::StrCat(Name(option), ": ", parsed.status().message()));
+    return Fail(code, absl::StrCat(FindOption(option)->name, ": ", parsed.status().message()));
   }
   *proxy = *std::move(parsed);
   proxy->from_environment = from_environment;
@@ -304,65 +222,59 @@ int SetProxyUri(int32_t option, absl::string_view v, ProxyOptions* proxy) {
 bool IsTransportIntOption(int32_t option) { return option >= 30 && option <= 59; }
 bool IsTransportStringOption(int32_t option) { return option >= 110 && option <= 139; }
 
-int SetTransportInt(TransportOptions& t, int32_t option, int64_t value) {
+int SetTransportInt(TransportOptions& t, const OptionSpec& spec, int64_t value) {
   TlsOptions& tls = t.tls;
+  const int32_t option = spec.id;
+  const bool flag = value != 0;
   switch (option) {
     case OUZEL_OPT_TLS_USE_SYSTEM_CAS:
-      return SetFlag(option, value, &tls.use_system_cas);
+      tls.use_system_cas = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_TLS_VERIFY_PEER:
-      return SetFlag(option, value, &tls.verify_peer);
+      tls.verify_peer = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_TLS_VERIFY_HOSTNAME:
-      return SetFlag(option, value, &tls.verify_hostname);
+      tls.verify_hostname = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_TLS_MIN_VERSION:
       return SetTlsVersion(option, value, &tls.min_version);
     case OUZEL_OPT_TLS_MAX_VERSION:
       return SetTlsVersion(option, value, &tls.max_version);
     case OUZEL_OPT_TLS_SESSION_RESUMPTION:
-      return SetFlag(option, value, &tls.session_resumption);
+      tls.session_resumption = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_WS_MAX_FRAME_BYTES:
-      if (value < 1 || value > kMaxInt32) return OutOfRange(option, value, 1, kMaxInt32);
       t.websocket.max_frame_bytes = static_cast<size_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_WS_MAX_MESSAGE_BYTES:
-      if (value < 0 || value > kMaxInt32) return OutOfRange(option, value, 0, kMaxInt32);
       t.websocket.max_message_bytes = static_cast<size_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_PROXY_TYPE:
-      switch (value) {
-        case OUZEL_PROXY_NONE:
-          t.proxy.type = ProxyOptions::Type::kNone;
-          return OUZEL_OK;
-        case OUZEL_PROXY_HTTP:
-          t.proxy.type = ProxyOptions::Type::kHttpConnect;
-          return OUZEL_OK;
-        case OUZEL_PROXY_SOCKS5:
-          t.proxy.type = ProxyOptions::Type::kSocks5;
-          return OUZEL_OK;
-        default:
-          return Invalid(option, absl::StrCat(value,
-                                              " is not OUZEL_PROXY_NONE (0), OUZEL_PROXY_HTTP (1) "
-                                              "or OUZEL_PROXY_SOCKS5 (2)"));
-      }
+      t.proxy.type = value == OUZEL_PROXY_HTTP     ? ProxyOptions::Type::kHttpConnect
+                     : value == OUZEL_PROXY_SOCKS5 ? ProxyOptions::Type::kSocks5
+                                                   : ProxyOptions::Type::kNone;
+      return OUZEL_OK;
     case OUZEL_OPT_PROXY_PORT:
-      if (value < 0 || value > 65535) return OutOfRange(option, value, 0, 65535);
       t.proxy.port = static_cast<uint16_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_PROXY_REMOTE_DNS:
-      return SetFlag(option, value, &t.proxy.remote_dns);
+      t.proxy.remote_dns = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_PROXY_FROM_ENVIRONMENT:
-      return SetFlag(option, value, &t.proxy.from_environment);
+      t.proxy.from_environment = flag;
+      return OUZEL_OK;
     case OUZEL_OPT_HANDSHAKE_TIMEOUT_MS:
-      if (value < 1 || value > kMaxInt32) return OutOfRange(option, value, 1, kMaxInt32);
       t.handshake_timeout = absl::Milliseconds(value);
       return OUZEL_OK;
     default:
-      return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
+      return Fail(OUZEL_EINTERNAL, absl::StrCat(spec.name, " is not a transport option"));
   }
 }
 
-int SetTransportString(TransportOptions& t, int32_t option, const char* value,
+int SetTransportString(TransportOptions& t, const OptionSpec& spec, const char* value,
                        absl::string_view v) {
   TlsOptions& tls = t.tls;
+  const int32_t option = spec.id;
   switch (option) {
     case OUZEL_OPT_TLS_CA_FILE:
       return SetPath(option, v, /*directory=*/false, &tls.ca_file);
@@ -373,11 +285,9 @@ int SetTransportString(TransportOptions& t, int32_t option, const char* value,
     case OUZEL_OPT_TLS_KEY_FILE:
       return SetPath(option, v, /*directory=*/false, &tls.key_file);
     case OUZEL_OPT_TLS_KEY_PASSWORD:
-      if (v.size() > 1024) return Invalid(option, "longer than 1,024 bytes");
       tls.key_password = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_TLS_SERVER_NAME:
-      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
       if (!IsPrintableNoSpace(v)) {
         return Invalid(
             option, absl::StrCat("'", absl::CEscape(v), "' contains blanks or control characters"));
@@ -395,16 +305,10 @@ int SetTransportString(TransportOptions& t, int32_t option, const char* value,
       tls.cipher_list = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_IDENTITY:
-      if (v.size() > kMaxPskIdentity) {
-        return Invalid(option, absl::StrCat(v.size(), " bytes; at most ", kMaxPskIdentity));
-      }
       if (HasNul(v)) return Invalid(option, "contains a NUL byte");
       tls.psk_identity = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY:
-      if (v.size() > kMaxPskKey) {
-        return Invalid(option, absl::StrCat("key of ", v.size(), " bytes; at most ", kMaxPskKey));
-      }
       tls.psk_key = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY_HEX:
@@ -432,7 +336,6 @@ int SetTransportString(TransportOptions& t, int32_t option, const char* value,
       if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
         host = host.substr(1, host.size() - 2);
       }
-      if (host.size() > 255) return Invalid(option, "longer than 255 bytes");
       if (!IsPrintableNoSpace(host)) {
         return Invalid(option, absl::StrCat("'", absl::CEscape(host),
                                             "' contains blanks or control characters"));
@@ -441,17 +344,124 @@ int SetTransportString(TransportOptions& t, int32_t option, const char* value,
       return OUZEL_OK;
     }
     case OUZEL_OPT_PROXY_USERNAME:
-      // SOCKS5 (RFC 1929) carries each in one length byte.
-      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
       if (HasNul(v)) return Invalid(option, "contains a NUL byte");
       t.proxy.username = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_PROXY_PASSWORD:
-      if (v.size() > 255) return Invalid(option, "longer than 255 bytes");
       t.proxy.password = std::string(v);
       return OUZEL_OK;
     default:
-      return Fail(OUZEL_EINVAL, absl::StrCat("unknown string option ", option));
+      return Fail(OUZEL_EINTERNAL, absl::StrCat(spec.name, " is not a transport option"));
+  }
+}
+
+int GetTransportInt(const TransportOptions& t, int32_t option, int64_t* out) {
+  const TlsOptions& tls = t.tls;
+  switch (option) {
+    case OUZEL_OPT_TLS_USE_SYSTEM_CAS:
+      *out = tls.use_system_cas ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_VERIFY_PEER:
+      *out = tls.verify_peer ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_VERIFY_HOSTNAME:
+      *out = tls.verify_hostname ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_MIN_VERSION:
+      *out = tls.min_version;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_MAX_VERSION:
+      *out = tls.max_version;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_SESSION_RESUMPTION:
+      *out = tls.session_resumption ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_WS_MAX_FRAME_BYTES:
+      *out = static_cast<int64_t>(t.websocket.max_frame_bytes);
+      return OUZEL_OK;
+    case OUZEL_OPT_WS_MAX_MESSAGE_BYTES:
+      *out = static_cast<int64_t>(t.websocket.max_message_bytes);
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_TYPE:
+      *out = t.proxy.type == ProxyOptions::Type::kHttpConnect ? OUZEL_PROXY_HTTP
+             : t.proxy.type == ProxyOptions::Type::kSocks5    ? OUZEL_PROXY_SOCKS5
+                                                              : OUZEL_PROXY_NONE;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_PORT:
+      *out = t.proxy.port;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_REMOTE_DNS:
+      *out = t.proxy.remote_dns ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_FROM_ENVIRONMENT:
+      *out = t.proxy.from_environment ? 1 : 0;
+      return OUZEL_OK;
+    case OUZEL_OPT_HANDSHAKE_TIMEOUT_MS:
+      *out = absl::ToInt64Milliseconds(t.handshake_timeout);
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINTERNAL, absl::StrCat("option ", option, " is not a transport option"));
+  }
+}
+
+int GetTransportString(const TransportOptions& t, int32_t option, std::string* out) {
+  const TlsOptions& tls = t.tls;
+  switch (option) {
+    case OUZEL_OPT_TLS_CA_FILE:
+      *out = tls.ca_file;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_CA_PATH:
+      *out = tls.ca_path;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_CERT_FILE:
+      *out = tls.cert_file;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_KEY_FILE:
+      *out = tls.key_file;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_KEY_PASSWORD:
+      *out = tls.key_password;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_SERVER_NAME:
+      *out = tls.server_name;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_ALPN:
+      *out = absl::StrJoin(tls.alpn, ",");
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_CIPHERS:
+      *out = tls.cipher_list;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_IDENTITY:
+      *out = tls.psk_identity;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_KEY:
+      *out = tls.psk_key;
+      return OUZEL_OK;
+    case OUZEL_OPT_TLS_PSK_KEY_HEX:
+      *out = absl::BytesToHexString(tls.psk_key);
+      return OUZEL_OK;
+    case OUZEL_OPT_WS_ADD_HEADER: {
+      std::vector<std::string> lines;
+      for (const auto& [name, value] : t.websocket.headers) {
+        lines.push_back(absl::StrCat(name, ": ", value));
+      }
+      *out = absl::StrJoin(lines, "\n");
+      return OUZEL_OK;
+    }
+    case OUZEL_OPT_WS_SUBPROTOCOL:
+      *out = t.websocket.subprotocol;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_HOST:
+      *out = t.proxy.host;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_USERNAME:
+      *out = t.proxy.username;
+      return OUZEL_OK;
+    case OUZEL_OPT_PROXY_PASSWORD:
+      *out = t.proxy.password;
+      return OUZEL_OK;
+    default:
+      return Fail(OUZEL_EINTERNAL, absl::StrCat("option ", option, " is not a transport option"));
   }
 }
 

@@ -6,8 +6,10 @@
 #define OUZEL_CAPI_SRC_TRANSPORT_OPTIONS_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
+#include "capi/src/option_table.h"
 #include "cc/transport/transport.h"
 
 namespace ouzel::capi {
@@ -15,10 +17,18 @@ namespace ouzel::capi {
 bool IsTransportIntOption(int32_t option);
 bool IsTransportStringOption(int32_t option);
 
+// Store a value already checked against `spec`'s bounds (CheckIntValue / CheckStringValue).
 // OUZEL_OK, or OUZEL_EINVAL (with the detail recorded) leaving `t` unchanged.
-int SetTransportInt(TransportOptions& t, int32_t option, int64_t value);
+int SetTransportInt(TransportOptions& t, const OptionSpec& spec, int64_t value);
 // `value` is NULL when the caller passed NULL (some options treat that as "reset").
-int SetTransportString(TransportOptions& t, int32_t option, const char* value, absl::string_view v);
+int SetTransportString(TransportOptions& t, const OptionSpec& spec, const char* value,
+                       absl::string_view v);
+
+// The value an option holds (ouzel_options_get_int / _get_string); OUZEL_EINVAL for an option
+// that is not a transport one. String values are copied into *out (transport strings are never
+// unset, only empty).
+int GetTransportInt(const TransportOptions& t, int32_t option, int64_t* out);
+int GetTransportString(const TransportOptions& t, int32_t option, std::string* out);
 
 // Cross-field checks that the order of the setters makes impossible earlier (a key without its
 // certificate, PSK with a certificate, min version above max, a proxy without a host), and

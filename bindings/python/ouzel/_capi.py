@@ -141,6 +141,13 @@ QOS2_DELIVERY_ON_PUBREL = 1
 
 SET_OPTIONS_FIRST_CONNECTION = 1
 
+OPTTYPE_INT = 1
+OPTTYPE_STRING = 2
+OPTION_WRITE_ONLY = 1
+OPTION_SECRET = 2
+OPTION_FIXED = 4
+OPTION_ENUM = 8
+
 # --- client.h ------------------------------------------------------------------------------------
 DELIVERY_QUEUED = 0
 DELIVERY_INFLIGHT = 1
@@ -244,6 +251,17 @@ class DeliveryStatus(Structure):
 
 
 DELIVERY_STATUS_VERSION = 2
+
+
+class OptionInfo(Structure):
+    """ouzel_option_info (version 1)."""
+    _fields_ = [("version", c_uint32), ("id", c_int32), ("name", c_char_p), ("type", c_int32),
+                ("flags", c_uint32), ("min", c_int64), ("max", c_int64),
+                ("default_int", c_int64), ("default_string", c_void_p),
+                ("default_string_len", c_size_t), ("read_instead", c_int32)]
+
+
+OPTION_INFO_VERSION = 1
 
 
 class Subscription(Structure):
@@ -384,6 +402,11 @@ _SIGNATURES = {
     "options_set_will": (c_int, [options_p, c_char_p, c_size_t, c_char_p, c_size_t, c_int32,
                                  c_int32, properties_p]),
     "options_clear_will": (None, [options_p]),
+    "options_get_int": (c_int, [options_p, c_int32, POINTER(c_int64)]),
+    "options_get_string": (c_int, [options_p, c_int32, POINTER(c_void_p), POINTER(c_size_t)]),
+    "option_info_init": (c_int, [POINTER(OptionInfo), c_uint32]),
+    "option_get_info": (c_int, [c_int32, POINTER(OptionInfo)]),
+    "option_ids": (c_int, [POINTER(POINTER(c_int32)), POINTER(c_size_t)]),
     # client.h
     "client_new": (c_int, [POINTER(client_p), options_p]),
     "client_free": (None, [client_p]),

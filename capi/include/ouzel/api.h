@@ -180,6 +180,12 @@ typedef struct ouzel_api {
   const char* (*property_name)(int32_t id);
   int (*property_type)(int32_t id);
   int (*property_allowed)(int32_t id, int32_t packet_type);
+  int (*options_get_int)(const ouzel_options* opts, int32_t option, int64_t* out);
+  int (*options_get_string)(const ouzel_options* opts, int32_t option, const char** out,
+                            size_t* out_len);
+  int (*option_info_init)(ouzel_option_info* info, uint32_t version);
+  int (*option_get_info)(int32_t option, ouzel_option_info* info);
+  int (*option_ids)(const int32_t** out, size_t* out_count);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

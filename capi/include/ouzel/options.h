@@ -181,6 +181,72 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
 OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, const char* value,
                                           size_t value_len);
 
+/* --- Reading options back, and what every option accepts ---------------------------------------
+ * Bindings take defaults and bounds from here instead of copying them (the table inside the
+ * library is the one source: the setters check against it and a fresh ouzel_options holds the
+ * defaults it reports). */
+
+/* The value an integer option holds in `opts` (a fresh one: the default). OUZEL_EINVAL (NULL,
+ * an unknown option or a string option: the message says which). Thread-compatible. */
+OUZEL_EXTERN int ouzel_options_get_int(const ouzel_options* opts, int32_t option, int64_t* out);
+
+/* The value a string option holds in `opts`: *out and *out_len describe bytes borrowed from
+ * `opts`, valid until the next call on this options object or its free; not NUL-terminated
+ * (binary options may contain NUL). *out is NULL (length 0) when the option is unset, which
+ * differs from "" for OUZEL_OPT_USERNAME and OUZEL_OPT_PASSWORD (no user name vs an empty one).
+ * List options read back whole: OUZEL_OPT_SERVER_URI gives every server URI, one per line
+ * ("\n"-separated); OUZEL_OPT_TLS_ALPN the protocols, comma-separated; OUZEL_OPT_WS_ADD_HEADER
+ * the added headers as "Name: value" lines ("\n"-separated); OUZEL_OPT_TLS_PSK_KEY_HEX the PSK key
+ * in lowercase hex. OUZEL_EINVAL (NULL, an unknown option, an integer option, or a write-only one
+ * (OUZEL_OPTION_WRITE_ONLY: the message names the option to read instead)). Thread-compatible. */
+OUZEL_EXTERN int ouzel_options_get_string(const ouzel_options* opts, int32_t option,
+                                          const char** out, size_t* out_len);
+
+/* ouzel_option_info.type */
+#define OUZEL_OPTTYPE_INT 1    /* ouzel_options_set_int / _get_int */
+#define OUZEL_OPTTYPE_STRING 2 /* ouzel_options_set_string / _get_string */
+/* ouzel_option_info.flags */
+/* Setting only: it appends to a list or sets several options at once (OUZEL_OPT_ADD_SERVER_URI,
+ * OUZEL_OPT_TLS_ADD_ALPN, OUZEL_OPT_PROXY_URI); read_instead names where the value is read. */
+#define OUZEL_OPTION_WRITE_ONLY 1u
+/* A password or key: keep it out of logs and error reports. */
+#define OUZEL_OPTION_SECRET 2u
+/* Fixed when the client is created: ouzel_client_set_options refuses a change to it, or keeps
+ * the creation value (see ouzel_client_set_options). */
+#define OUZEL_OPTION_FIXED 4u
+/* Integer options: only the named values (OUZEL_MQTT_*, OUZEL_TLS_V*, OUZEL_PROXY_*, ...) between
+ * min and max are accepted, not every number in between. */
+#define OUZEL_OPTION_ENUM 8u
+
+/* What one option is. Integer options: min..max are the accepted values, default_int the value
+ * of a fresh ouzel_options. String options: min..max bound the length in bytes (max is
+ * INT64_MAX when only the file system or the peer limits it), default_string/_len the value of a
+ * fresh ouzel_options (NULL when unset). */
+typedef struct ouzel_option_info {
+  uint32_t version; /* OUZEL_OPTION_INFO_VERSION */
+  int32_t id;       /* OUZEL_OPT_* */
+  const char* name; /* "OUZEL_OPT_KEEPALIVE_SECONDS": static, NUL-terminated */
+  int32_t type;     /* OUZEL_OPTTYPE_* */
+  uint32_t flags;   /* OUZEL_OPTION_* */
+  int64_t min;
+  int64_t max;
+  int64_t default_int;
+  const char* default_string; /* static; not NUL-terminated when binary (none is today) */
+  size_t default_string_len;
+  int32_t read_instead; /* OUZEL_OPTION_WRITE_ONLY: the option to read back; else 0 */
+} ouzel_option_info;
+#define OUZEL_OPTION_INFO_VERSION 1
+
+/* Zeroes `info` for `version`. OUZEL_EINVAL (NULL), OUZEL_EVERSION. Thread-safe. */
+OUZEL_EXTERN int ouzel_option_info_init(ouzel_option_info* info, uint32_t version);
+/* Fills `info` (initialised with ouzel_option_info_init) for option id `option`. Every pointer
+ * is static. OUZEL_ENOTFOUND (not an option of this library), OUZEL_EINVAL (NULL),
+ * OUZEL_EVERSION. Thread-safe. */
+OUZEL_EXTERN int ouzel_option_get_info(int32_t option, ouzel_option_info* info);
+/* Every option id this library knows, ascending: *out points to a static array of *out_count ids.
+ * OUZEL_EINVAL (NULL). Thread-safe. */
+OUZEL_EXTERN int ouzel_option_ids(const int32_t** out, size_t* out_count);
+
 /* MQTT 5 CONNECT properties (copied). NULL clears them. OUZEL_EINVAL when a property is not
  * allowed in CONNECT. */
 OUZEL_EXTERN int ouzel_options_set_connect_properties(ouzel_options* opts,
