@@ -51,9 +51,6 @@ int SetPersistenceInt(PersistenceSettings* s, int32_t option, int64_t value) {
       s->full_policy = static_cast<int32_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES:
-      if (value < 4096 || value > (int64_t{1} << 62)) {
-        return OutOfRange(option, value, 4096, int64_t{1} << 62);
-      }
       s->compact_min_bytes = value;
       return OUZEL_OK;
     default:
@@ -77,6 +74,9 @@ int GetPersistenceInt(const PersistenceSettings& s, int32_t option, int64_t* out
       return OUZEL_OK;
     case OUZEL_OPT_PERSISTENCE_FULL_POLICY:
       *out = s.full_policy;
+      return OUZEL_OK;
+    case OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES:
+      *out = s.compact_min_bytes;
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINVAL, absl::StrCat("unknown integer option ", option));
