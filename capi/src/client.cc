@@ -236,8 +236,15 @@ OUZEL_EXTERN int ouzel_client_publish(ouzel_client* client, const char* topic, s
     }
     if (int rc = CheckQos(qos); rc != OUZEL_OK) return rc;
     if (retain != 0 && retain != 1) return Fail(OUZEL_EINVAL, "retain must be 0 or 1");
-    ouzel::PublishRequest request;
     absl::string_view t = ouzel::capi::StringArg(topic, topic_len);
+    // Every length is checked before anything is copied (issue 17): a payload over the protocol's
+    // or the server's limit is refused without touching its bytes.
+    if (absl::Status size =
+            client->client->CheckPublishSize(t.size(), payload_len, static_cast<uint8_t>(qos));
+        !size.ok()) {
+      return FromStatus(size);
+    }
+    ouzel::PublishRequest request;
     request.topic.assign(t.data(), t.size());
     request.payload.assign(static_cast<const char*>(payload), payload_len);
     request.qos = static_cast<uint8_t>(qos);

@@ -137,6 +137,10 @@ absl::Status Client::Disconnect(uint8_t reason_code, Properties properties) {
   return core_->Disconnect(reason_code, std::move(properties));
 }
 bool Client::IsConnected() const { return core_->IsConnected(); }
+absl::Status Client::CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                      size_t properties_len) const {
+  return core_->CheckPublishSize(topic_len, payload_len, qos, properties_len);
+}
 absl::Status Client::SetServers(const std::vector<std::string>& uris) {
   return core_->SetServers(uris);
 }

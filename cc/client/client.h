@@ -100,6 +100,10 @@ class Client {
   absl::Status Disconnect(uint8_t reason_code = 0, Properties properties = {});
   // True between an accepted CONNACK and the end of that connection.
   bool IsConnected() const;
+  // Refuses (OutOfRange) a PUBLISH of these sizes before its payload is copied: over MQTT's
+  // largest packet or the server's Maximum Packet Size. Publish checks the exact size again.
+  absl::Status CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                size_t properties_len = 0) const;
   // Replaces the server list (used from the next connection attempt). InvalidArgument if a URI
   // does not parse; nothing changes then.
   absl::Status SetServers(const std::vector<std::string>& uris);

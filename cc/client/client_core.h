@@ -88,6 +88,9 @@ class Core : public std::enable_shared_from_this<Core> {
   absl::Status Reconnect();
   absl::Status Disconnect(uint8_t reason_code, Properties properties);
   bool IsConnected() const;
+  // Session::CheckPublishSize under the lock.
+  absl::Status CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                size_t properties_len) const;
   absl::Status SetServers(const std::vector<std::string>& uris);
   void SetReconnect(bool enabled, absl::Duration min_delay, absl::Duration max_delay);
   absl::Status UpdateOptions(ClientOptions options, std::vector<ServerAddress> servers,

@@ -113,6 +113,11 @@ absl::Status Core::Disconnect(uint8_t reason_code, Properties properties) {
     want_connected_ = false;
     user_disconnected_ = true;
     SessionState state = session_.state();
+    if (link_mirror_ == Link::kUp && state == SessionState::kDisconnecting) {
+      // An earlier call's DISCONNECT is queued or on the wire. Aborting now would drop it with
+      // the output and make the broker publish the Will (issue 17): a repeat call changes nothing.
+      return absl::OkStatus();
+    }
     bool told_session = false;
     if (link_mirror_ == Link::kUp &&
         (state == SessionState::kConnected || state == SessionState::kConnecting)) {
@@ -122,6 +127,12 @@ absl::Status Core::Disconnect(uint8_t reason_code, Properties properties) {
   }
   WakeLoop();
   return absl::OkStatus();
+}
+
+absl::Status Core::CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                    size_t properties_len) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return session_.CheckPublishSize(topic_len, payload_len, qos, properties_len);
 }
 
 bool Core::IsConnected() const {

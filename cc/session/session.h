@@ -187,6 +187,12 @@ class Session : private InboundSink, private OutboundSink {
   size_t inflight_count() const;
   // The client id in use: the configured one, or the server's Assigned Client Identifier (v5).
   const std::string& client_id() const;
+  // A check made before a PUBLISH is built, so an oversized payload is refused before anything is
+  // copied (issue 17): OutOfRange when the smallest PUBLISH with these sizes (no properties
+  // counted beyond `properties_len`) is over MQTT's own limit or the server's Maximum Packet Size.
+  // Publish checks the exact size again.
+  absl::Status CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                size_t properties_len) const;
   // Why restoring from the store failed, if it did.
   const absl::Status& restore_status() const { return restore_status_; }
 

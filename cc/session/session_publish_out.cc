@@ -260,4 +260,31 @@ absl::StatusOr<MessageToken> Session::Publish(PublishRequest request, absl::Time
   return outbound_.Accept(std::move(m), now);
 }
 
+absl::Status Session::CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
+                                       size_t properties_len) const {
+  // Each term is checked alone first, so the sum cannot overflow whatever the caller claims.
+  constexpr size_t kMax = kMaxMqttPacketSize;
+  if (topic_len > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the topic is ", topic_len, " bytes; MQTT allows at most 65535"));
+  }
+  if (payload_len > kMax || properties_len > kMax) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "a payload of ", payload_len, " bytes is over MQTT's largest packet (", kMax, " bytes)"));
+  }
+  const size_t smallest =
+      2 + 2 + topic_len + (qos > 0 ? 2 : 0) + (v5() ? 1 + properties_len : 0) + payload_len;
+  if (smallest > kMax) {
+    return absl::OutOfRangeError(absl::StrCat("the PUBLISH would be at least ", smallest,
+                                              " bytes, over MQTT's largest packet (", kMax,
+                                              " bytes)"));
+  }
+  if (server_.known && server_.maximum_packet_size != 0 && smallest > server_.maximum_packet_size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "the PUBLISH would be at least ", smallest, " bytes, over the server's Maximum Packet ",
+        "Size of ", server_.maximum_packet_size, " bytes (CONNACK) [MQTT-3.2.2-15]"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace ouzel

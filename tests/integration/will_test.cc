@@ -148,6 +148,39 @@ TEST_P(WillTest, Will_NotDeliveredAfterDisconnect) {
   EXPECT_EQ(got[0].payload, "sentinel");
 }
 
+// Issue 17: a second ouzel_client_disconnect right after the first (paho's disconnect() twice)
+// took the abort path while the session was already disconnecting, dropping the queued
+// DISCONNECT with the output: the broker then published the Will (2-4 times in 5). A repeat
+// disconnect must change nothing. Five connections in a row, each in every loop mode's worst
+// case: both calls before the loop has written anything.
+TEST_P(WillTest, Will_NotDeliveredAfterDisconnectTwice) {
+  for (LoopMode mode : {LoopMode::kThread, LoopMode::kExternal, LoopMode::kThread,
+                        LoopMode::kExternal, LoopMode::kThread}) {
+    if (watcher_ == nullptr) {
+      ASSERT_NO_FATAL_FAILURE(SetUpClients(mode));
+    } else {
+      Options co = WillOptions(nullptr, nullptr);
+      client_ = TestClient::Create(co.get(), mode);
+      ASSERT_TRUE(client_);
+      ASSERT_TRUE(ConnectAll({client_.get()})) << broker_->Log();
+    }
+    const int before = client_->events().disconnect_count();
+    ASSERT_EQ(ouzel_client_disconnect(client_->get(), 0, nullptr), OUZEL_OK);
+    const int second = ouzel_client_disconnect(client_->get(), 0, nullptr);
+    EXPECT_TRUE(second == OUZEL_OK || second == OUZEL_ENOTCONN) << ouzel_strerror(second);
+    ASSERT_TRUE(
+        RunUntil({client_.get()}, [&] { return client_->events().disconnect_count() > before; }));
+    EXPECT_EQ(client_->events().disconnects().back().error, OUZEL_OK);
+    // Once closed, a third call says so and changes nothing either.
+    EXPECT_EQ(ouzel_client_disconnect(client_->get(), 0, nullptr), OUZEL_ENOTCONN);
+    client_->Free();
+  }
+  ASSERT_NO_FATAL_FAILURE(PublishSentinel());
+  const std::vector<ReceivedMessage> got = watcher_->events().messages();
+  ASSERT_EQ(got.size(), 1u) << "a Will was published: " << Describe(got);
+  EXPECT_EQ(got[0].payload, "sentinel");
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, WillTest,
                          ::testing::Values(OUZEL_MQTT_V31, OUZEL_MQTT_V311, OUZEL_MQTT_V5),
                          VersionParamName);

@@ -86,7 +86,8 @@ OUZEL_EXTERN int ouzel_client_connect_blocking(ouzel_client* client);
 OUZEL_EXTERN int ouzel_client_reconnect(ouzel_client* client);
 
 /* Sends DISCONNECT (`reason_code` and `props` are used with MQTT 5 only; NULL props allowed) and
- * closes; no automatic reconnection follows. The Will is not published. OUZEL_ENOTCONN when not
+ * closes; no automatic reconnection follows. The Will is not published. A repeat call while that
+ * DISCONNECT is still leaving returns OUZEL_OK and changes nothing. OUZEL_ENOTCONN when not
  * connected. Thread-safe. */
 OUZEL_EXTERN int ouzel_client_disconnect(ouzel_client* client, int32_t reason_code,
                                          const ouzel_properties* props);
