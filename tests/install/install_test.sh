@@ -4,7 +4,8 @@
 #   1. pkg-config ouzel: a C program builds, runs and finds libouzel.so.0 (by its SONAME);
 #   2. ouzel-static.pc: the same program links libouzel.a and needs no libouzel.so at run time;
 #   3. pkg-config --static ouzel: libouzel.a alone plus Libs.private link a program (-l:libouzel.a);
-#   4. CMake (when installed): find_package(ouzel CONFIG) with ouzel::ouzel and ouzel::ouzel_static.
+#   4. CMake (when installed): find_package(ouzel CONFIG) with ouzel::ouzel and ouzel::ouzel_static;
+#   5. bin/ouzel runs from the tree and loads the installed libouzel.so.0 (its run path is ../lib).
 # A second install over the first must succeed (files are replaced). Prints "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -113,6 +114,17 @@ CM
   fi
 else
   echo "SKIP install: cmake is not installed"
+fi
+
+# 5. The command: it runs with nothing set and loads the library next to it, not Bazel's.
+if [ "$(env -u LD_LIBRARY_PATH "$prefix/bin/ouzel" --version)" = "ouzel $version (libouzel $version)" ] &&
+  [ "$(readelf -d "$prefix/bin/ouzel" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p')" = '$ORIGIN/../lib' ] &&
+  [ "$(realpath "$(env -u LD_LIBRARY_PATH ldd "$prefix/bin/ouzel" | awk '/libouzel.so.0/ {print $3}')")" = \
+    "$prefix/lib/libouzel.so.0" ]; then
+  ok "bin/ouzel runs and loads $prefix/lib/libouzel.so.0"
+else
+  readelf -d "$prefix/bin/ouzel" | grep -i path >&2
+  bad "bin/ouzel did not run from the installed tree"
 fi
 
 # A second install over the first replaces the files.
