@@ -15,6 +15,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import broker_control  # noqa: E402
 import results  # noqa: E402
 import table  # noqa: E402
 
@@ -88,6 +89,9 @@ try:
     subprocess.run([ctl, "restart"], check=True, timeout=40)
     socket.create_connection(("127.0.0.1", int(env["OUZEL_SCEN_RESTART_PORT"])),
                              timeout=5).close()
+    replayed = subprocess.run([ctl, "replayed", "nobody"], capture_output=True, text=True,
+                              timeout=40)
+    assert replayed.returncode == 0 and replayed.stdout == "", replayed
     bad = subprocess.run([ctl, "explode"], capture_output=True, text=True, timeout=40)
     assert bad.returncode != 0, "broker-ctl accepted an unknown request"
     report("S01", "pass")
@@ -240,3 +244,21 @@ def test_the_table_is_rewritten_only_when_results_change(tmp_path):
     grid["c"]["S01"] = results.cell("fail", "broken")
     assert table.write_if_changed(path, table.render(scenarios, ["c"], grid, "2003", "cmd", "v"))
     assert "**FAIL**" in open(path).read()
+
+
+def test_replayed_names_only_publishes_resent_after_their_pubrel():
+    log = "\n".join([
+        "1: Sending PUBLISH to sub (d0, q2, r0, m7, 't', ... (5 bytes))",
+        "1: Sending PUBREL to sub (m7)",            # no PUBCOMP before the restart
+        "1: Sending PUBREL to sub (m8)",
+        "1: Received PUBCOMP from sub (Mid: 8, RC:0)",  # completed: not a replay candidate
+        "1: Sending PUBLISH to sub (d0, q2, r0, m9, 't', ... (5 bytes))",  # PUBREC never came
+        "1: Sending PUBREL to other (m10)",
+        "1: mosquitto version 2.0.11 terminating",
+        "2: Sending PUBLISH to sub (d1, q2, r0, m7, 't', ... (5 bytes))",   # the broker's bug
+        "2: Sending PUBLISH to sub (d1, q2, r0, m8, 't', ... (5 bytes))",
+        "2: Sending PUBLISH to sub (d1, q2, r0, m9, 't', ... (5 bytes))",   # a legitimate resend
+        "2: Sending PUBLISH to other (d1, q2, r0, m10, 't', ... (5 bytes))",
+    ])
+    assert broker_control.replayed_after_pubrel(log, "sub") == [7]
+    assert broker_control.replayed_after_pubrel(log, "other") == [10]
