@@ -23,10 +23,12 @@ from broker import Mosquitto  # noqa: E402  (bindings/python/tests/broker.py)
 AUTH_USER = "scenario-user"
 AUTH_PASSWORD = "right-password"
 MAX_PACKET_SIZE = 4096
-# The restart broker (S08) keeps every message for a slow or offline session (Mosquitto's default
-# drops QoS 1/2 messages silently beyond 1,000 queued per client) and logs every packet, for
-# `broker-ctl replayed` (replayed_after_pubrel below).
-RESTART_BROKER_CONFIG = ["max_queued_messages 0", "log_type all"]
+# The brokers keep every message for a slow or offline session: Mosquitto's default drops QoS 1/2
+# messages silently beyond 1,000 queued per client, which a subscriber behind a 4,000-message
+# burst (S19) or behind a restart (S08) reaches.
+KEEP_EVERY_MESSAGE = ["max_queued_messages 0"]
+# The restart broker also logs every packet, for `broker-ctl replayed` (replayed_after_pubrel).
+RESTART_BROKER_CONFIG = KEEP_EVERY_MESSAGE + ["log_type all"]
 
 
 def make_certs(directory):
@@ -86,9 +88,10 @@ class Brokers:
         try:
             tls = {"cafile": self.certs["ca"], "certfile": self.certs["server_cert"],
                    "keyfile": self.certs["server_key"], "require_certificate": True}
-            self.main = self._start(websockets=True, tls=tls)
+            self.main = self._start(websockets=True, tls=tls, extra=KEEP_EVERY_MESSAGE)
             self.auth = self._start(users={AUTH_USER: AUTH_PASSWORD})
-            self.limit = self._start(extra=[f"max_packet_size {MAX_PACKET_SIZE}"])
+            self.limit = self._start(
+                extra=KEEP_EVERY_MESSAGE + [f"max_packet_size {MAX_PACKET_SIZE}"])
             self.restart = self._start(persistence=True, extra=RESTART_BROKER_CONFIG)
             self._serve_control()
         except BaseException:

@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 
+import ouzel.mqtt.client as mqtt
 import pytest
 
 pytest_plugins = ["scenario_results"]  # writes the result lines the driver reads
@@ -84,6 +85,24 @@ class Inbox:
 
     def wait_count(self, n, timeout=TIMEOUT):
         return wait_until(lambda: self.count() >= n, timeout)
+
+
+def connected_client(clients, inbox=None, broker_port=None, **kwargs):
+    """A client with its network loop on a background thread, connected, as most programs use
+    paho: connect(), loop_start(), then wait for on_connect."""
+    inbox = inbox or Inbox()
+    client = inbox.attach(mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, **kwargs))
+    clients.append(client)
+    client.connect(HOST, broker_port or port(""))
+    client.loop_start()
+    assert inbox.connected.wait(TIMEOUT), "no CONNACK"
+    return client, inbox
+
+
+def subscribed(client, inbox, topic, qos=2):
+    inbox.subscribed.clear()
+    client.subscribe(topic, qos=qos)
+    assert inbox.subscribed.wait(TIMEOUT), f"no SUBACK for {topic}"
 
 
 @pytest.fixture
