@@ -9,7 +9,8 @@ RESULTS = ("pass", "fail", "skip")
 
 
 def cell(result, detail="", ms=None):
-    return {"result": result, "ms": ms, "detail": detail}
+    # One line: details end up in a markdown list and a console summary.
+    return {"result": result, "ms": ms, "detail": " ".join(str(detail).split())}
 
 
 def column_not_run(ids, reason):
@@ -78,7 +79,9 @@ def judge(lang, ids, lines, status, stderr_text, only, timeout):
         elif status is None:
             column[sid] = cell("fail", f"no result: the runner was killed after {timeout:g} s")
         else:
-            column[sid] = cell("fail", f"no result (runner exit status {status})")
+            last = _last_line(stderr_text)
+            column[sid] = cell("fail", f"no result (runner exit status {status}"
+                                       f"{': ' + last if status and last else ''})")
     # What cannot be pinned on one scenario still fails the column, on every reported pass.
     if problems or (status not in (0, None) and
                     not any(c["result"] == "fail" for c in column.values())):
