@@ -54,9 +54,9 @@ static void queue(ouzel_options* o, const char* client_id, const char* dir, cons
     char payload[32];
     int len = snprintf(payload, sizeof payload, "durable %d", i);
     /* Offline, QoS 1: OUZEL_OK means the message is in the session file. */
-    check(ouzel_client_publish(client, topic, SIZE_MAX, payload, (size_t)len, 1, 0, NULL, NULL,
-                               NULL),
-          "publish");
+    check(
+        ouzel_client_publish(client, topic, SIZE_MAX, payload, (size_t)len, 1, 0, NULL, NULL, NULL),
+        "publish");
   }
 }
 

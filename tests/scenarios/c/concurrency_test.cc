@@ -61,8 +61,8 @@ TEST(Concurrency, S20_PublishFromInsideOnMessage) {
         size_t len = 0;
         const char* payload = static_cast<const char*>(ouzel_message_payload(msg, &len));
         const std::string reply = "echo " + std::string(payload, len);
-        EXPECT_EQ(ouzel_client_publish(c, echoes.data(), echoes.size(), reply.data(),
-                                       reply.size(), 1, 0, nullptr, nullptr, nullptr),
+        EXPECT_EQ(ouzel_client_publish(c, echoes.data(), echoes.size(), reply.data(), reply.size(),
+                                       1, 0, nullptr, nullptr, nullptr),
                   OUZEL_OK);
       });
   std::unique_ptr<TestClient> asker = Client(Unique("s20-asker"));

@@ -104,9 +104,9 @@ TEST(Connect, S18_BadPasswordFailsWithTheBrokersReasonCode) {
     const std::string user = Env("AUTH_USER");
     ExpectOk(ouzel_options_set_string(o.get(), OUZEL_OPT_USERNAME, user.data(), user.size()),
              "user");
-    ExpectOk(ouzel_options_set_string(o.get(), OUZEL_OPT_PASSWORD, password.data(),
-                                      password.size()),
-             "password");
+    ExpectOk(
+        ouzel_options_set_string(o.get(), OUZEL_OPT_PASSWORD, password.data(), password.size()),
+        "password");
     ExpectOk(ouzel_options_set_int(o.get(), OUZEL_OPT_RECONNECT, 0), "no reconnect");
     std::unique_ptr<TestClient> c = Client(o.get());
     if (c) ExpectOk(ouzel_client_connect(c->get()), "connect");

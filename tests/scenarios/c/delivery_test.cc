@@ -34,8 +34,8 @@ TEST(Delivery, S07_MessagesPublishedBeforeConnectingArriveOnceConnected) {
   for (int i = 0; i < 10; ++i) {
     const std::string p = "early " + std::to_string(i);
     // Not connected yet: QoS 1 is queued (QoS 0 would be OUZEL_ENOTCONN).
-    ASSERT_EQ(ouzel_client_publish(client->get(), topic.data(), topic.size(), p.data(), p.size(),
-                                   1, 0, nullptr, nullptr, nullptr),
+    ASSERT_EQ(ouzel_client_publish(client->get(), topic.data(), topic.size(), p.data(), p.size(), 1,
+                                   0, nullptr, nullptr, nullptr),
               OUZEL_OK);
   }
   ASSERT_TRUE(ConnectAll({client.get()}));

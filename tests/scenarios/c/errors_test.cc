@@ -14,9 +14,9 @@ TEST(Errors, S15_PublishToAWildcardTopicFailsWithEinval) {
   ASSERT_TRUE(c && ConnectAll({c.get()}));
   const int64_t sent_before = c->Stat(OUZEL_STAT_BYTES_SENT);
 
-  EXPECT_EQ(ouzel_client_publish(c->get(), "a/+/b", SIZE_MAX, "x", 1, 1, 0, nullptr, nullptr,
-                                 nullptr),
-            OUZEL_EINVAL);
+  EXPECT_EQ(
+      ouzel_client_publish(c->get(), "a/+/b", SIZE_MAX, "x", 1, 1, 0, nullptr, nullptr, nullptr),
+      OUZEL_EINVAL);
   const std::string why = ouzel_last_error_message();
   EXPECT_NE(why.find("wildcard"), std::string::npos) << why;
   EXPECT_EQ(c->Stat(OUZEL_STAT_BYTES_SENT), sent_before) << "something was sent";
@@ -36,8 +36,8 @@ TEST(Errors, S16_PayloadOverTheMaximumPacketSizeFailsBeforeSending) {
   const int64_t sent_before = c->Stat(OUZEL_STAT_BYTES_SENT);
 
   const std::string big(limit + 1, 'x');
-  EXPECT_EQ(ouzel_client_publish(c->get(), topic.data(), topic.size(), big.data(), big.size(), 1,
-                                 0, nullptr, nullptr, nullptr),
+  EXPECT_EQ(ouzel_client_publish(c->get(), topic.data(), topic.size(), big.data(), big.size(), 1, 0,
+                                 nullptr, nullptr, nullptr),
             OUZEL_ETOOLARGE)
       << ouzel_last_error_message();
   EXPECT_EQ(c->Stat(OUZEL_STAT_BYTES_SENT), sent_before) << "the oversized message was sent";

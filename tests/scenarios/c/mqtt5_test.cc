@@ -28,12 +28,12 @@ TEST(Mqtt5, S12_UserPropertiesKeepOrderAndRepeatedKeys) {
   const std::string topic = Unique("scen/s12");
   std::mutex mu;
   UserProperties received;
-  std::unique_ptr<TestClient> sub = TestClient::Create(
-      BaseOptions(Port(""), Unique("s12-sub"), OUZEL_MQTT_V5).get(), LoopMode::kThread,
-      [&](ouzel_client*, const ouzel_message* msg) {
-        std::lock_guard<std::mutex> lock(mu);
-        received = UserPropertiesOf(ouzel_message_properties(msg));
-      });
+  std::unique_ptr<TestClient> sub =
+      TestClient::Create(BaseOptions(Port(""), Unique("s12-sub"), OUZEL_MQTT_V5).get(),
+                         LoopMode::kThread, [&](ouzel_client*, const ouzel_message* msg) {
+                           std::lock_guard<std::mutex> lock(mu);
+                           received = UserPropertiesOf(ouzel_message_properties(msg));
+                         });
   std::unique_ptr<TestClient> pub = Client(Unique("s12-pub"));
   ASSERT_TRUE(sub && pub && ConnectAll({sub.get(), pub.get()}));
   ASSERT_TRUE(SubscribeAndWait(sub.get(), topic, 1));
@@ -70,7 +70,8 @@ TEST(Mqtt5, S13_RequestResponseWithResponseTopicAndCorrelationData) {
                 OUZEL_OK) {
           return;  // not a request
         }
-        const char* payload = static_cast<const char*>(ouzel_message_payload(request, &payload_len));
+        const char* payload =
+            static_cast<const char*>(ouzel_message_payload(request, &payload_len));
         const std::string answer = "re: " + std::string(payload, payload_len);
         ouzel_properties* out = nullptr;
         ouzel_properties_new(&out);
@@ -113,8 +114,8 @@ TEST(Mqtt5, S14_AutomaticTopicAliasesDeliverHundredMessagesIntact) {
   const int64_t sent_before = pub->Stat(OUZEL_STAT_BYTES_SENT);
   for (int i = 0; i < 100; ++i) {
     const std::string p = "m" + std::to_string(i);
-    ASSERT_EQ(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(), 1,
-                                   0, nullptr, nullptr, nullptr),
+    ASSERT_EQ(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(), 1, 0,
+                                   nullptr, nullptr, nullptr),
               OUZEL_OK);
   }
   ASSERT_TRUE(WaitFor([&] { return sub->events().message_count() >= 100; }));

@@ -134,14 +134,13 @@ TEST(PubSub, S22_SharedSubscriptionGivesEachMessageToOneMember) {
   for (int i = 0; i < 100; ++i) {
     const std::string p = "job " + std::to_string(i);
     sent.insert(p);
-    ASSERT_EQ(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(), 1,
-                                   0, nullptr, nullptr, nullptr),
+    ASSERT_EQ(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(), 1, 0,
+                                   nullptr, nullptr, nullptr),
               OUZEL_OK);
   }
   ASSERT_TRUE(WaitFor([&] { return pub->events().publish_count() == 100; }));
-  ASSERT_TRUE(WaitFor([&] {
-    return a->events().message_count() + b->events().message_count() >= 100;
-  }));
+  ASSERT_TRUE(
+      WaitFor([&] { return a->events().message_count() + b->events().message_count() >= 100; }));
   std::multiset<std::string> got;
   std::set<std::string> in_a;
   for (const ReceivedMessage& m : a->events().messages()) {

@@ -78,8 +78,8 @@ TEST(Restart, S08_BrokerRestartMidStreamLosesNothing) {
     for (int i = from; i < to; ++i) {
       const int qos = 1 + i % 2;
       const std::string p = std::to_string(qos) + ":" + std::to_string(i);
-      ExpectOk(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(),
-                                    qos, 0, nullptr, nullptr, nullptr),
+      ExpectOk(ouzel_client_publish(pub->get(), topic.data(), topic.size(), p.data(), p.size(), qos,
+                                    0, nullptr, nullptr, nullptr),
                "publish");
     }
   };

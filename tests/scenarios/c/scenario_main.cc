@@ -53,16 +53,17 @@ class ResultLines : public testing::EmptyTestEventListener {
     } else {
       // A passing scenario may leave a note: RecordProperty("note", "...").
       for (int i = 0; i < r.test_property_count(); ++i) {
-        if (std::string(r.GetTestProperty(i).key()) == "note") detail = r.GetTestProperty(i).value();
+        if (std::string(r.GetTestProperty(i).key()) == "note")
+          detail = r.GetTestProperty(i).value();
       }
     }
     if (detail.size() > 2000) detail.resize(2000);
     FILE* f = std::fopen(path_.c_str(), "a");
     if (f == nullptr) return;
-    std::fprintf(f, "{\"lang\": %s, \"id\": %s, \"result\": \"%s\", \"ms\": %lld, \"detail\": %s}\n",
-                 JsonString(Lang()).c_str(), JsonString(name.substr(0, 3)).c_str(),
-                 result.c_str(), static_cast<long long>(r.elapsed_time()),
-                 JsonString(detail).c_str());
+    std::fprintf(f,
+                 "{\"lang\": %s, \"id\": %s, \"result\": \"%s\", \"ms\": %lld, \"detail\": %s}\n",
+                 JsonString(Lang()).c_str(), JsonString(name.substr(0, 3)).c_str(), result.c_str(),
+                 static_cast<long long>(r.elapsed_time()), JsonString(detail).c_str());
     std::fclose(f);
   }
 

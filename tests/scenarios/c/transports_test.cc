@@ -19,8 +19,7 @@ void RoundTrip(const Options& opts) {
 
 Options TlsOptions(const std::string& ca) {
   Options o = BaseOptions(Port("TLS"), Unique("s09"), OUZEL_MQTT_V5);
-  const std::string uri = Uri("mqtts", "TLS"), cert = Env("CLIENT_CERT"),
-                    key = Env("CLIENT_KEY");
+  const std::string uri = Uri("mqtts", "TLS"), cert = Env("CLIENT_CERT"), key = Env("CLIENT_KEY");
   ExpectOk(ouzel_options_set_string(o.get(), OUZEL_OPT_SERVER_URI, uri.c_str(), SIZE_MAX), "uri");
   ExpectOk(ouzel_options_set_string(o.get(), OUZEL_OPT_TLS_CA_FILE, ca.c_str(), SIZE_MAX), "ca");
   ExpectOk(ouzel_options_set_string(o.get(), OUZEL_OPT_TLS_CERT_FILE, cert.c_str(), SIZE_MAX),
