@@ -120,6 +120,8 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_option_info_init,
       ouzel_option_get_info,
       ouzel_option_ids,
+      ouzel_client_state,
+      ouzel_client_withhold_ack,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

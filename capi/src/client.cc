@@ -364,6 +364,32 @@ OUZEL_EXTERN int ouzel_client_ack(ouzel_client* client, int32_t mid) {
   });
 }
 
+OUZEL_EXTERN int ouzel_client_withhold_ack(ouzel_client* client) {
+  return Guarded([&] {
+    if (client == nullptr) return Fail(OUZEL_EINVAL, "client must not be NULL");
+    return FromStatus(client->client->WithholdAck());
+  });
+}
+
+OUZEL_EXTERN int32_t ouzel_client_state(const ouzel_client* client) {
+  if (client == nullptr) return Fail(OUZEL_EINVAL, "client must not be NULL");
+  switch (client->client->connection_state()) {
+    case ouzel::ConnectionState::kDisconnected:
+      return OUZEL_STATE_DISCONNECTED;
+    case ouzel::ConnectionState::kConnectPending:
+      return OUZEL_STATE_CONNECT_PENDING;
+    case ouzel::ConnectionState::kConnecting:
+      return OUZEL_STATE_CONNECTING;
+    case ouzel::ConnectionState::kConnected:
+      return OUZEL_STATE_CONNECTED;
+    case ouzel::ConnectionState::kDisconnecting:
+      return OUZEL_STATE_DISCONNECTING;
+    case ouzel::ConnectionState::kConnectionLost:
+      return OUZEL_STATE_CONNECTION_LOST;
+  }
+  return Fail(OUZEL_EINTERNAL, "unknown connection state");
+}
+
 OUZEL_EXTERN int ouzel_client_auth_continue(ouzel_client* client, const ouzel_properties* props) {
   return Guarded([&] {
     if (client == nullptr || props == nullptr) return Fail(OUZEL_EINVAL, "NULL argument");

@@ -29,6 +29,24 @@ const char* LogLevelName(LogLevel level) {
   return "?";
 }
 
+const char* ConnectionStateName(ConnectionState state) {
+  switch (state) {
+    case ConnectionState::kDisconnected:
+      return "disconnected";
+    case ConnectionState::kConnectPending:
+      return "connect pending";
+    case ConnectionState::kConnecting:
+      return "connecting";
+    case ConnectionState::kConnected:
+      return "connected";
+    case ConnectionState::kDisconnecting:
+      return "disconnecting";
+    case ConnectionState::kConnectionLost:
+      return "connection lost";
+  }
+  return "?";
+}
+
 // ----------------------------------------------------------------------------------------------
 // Client: a handle on the shared core, so a callback can destroy it safely.
 // ----------------------------------------------------------------------------------------------
@@ -141,6 +159,7 @@ absl::Status Client::CheckPublishSize(size_t topic_len, size_t payload_len, uint
                                       size_t properties_len) const {
   return core_->CheckPublishSize(topic_len, payload_len, qos, properties_len);
 }
+ConnectionState Client::connection_state() const { return core_->connection_state(); }
 absl::Status Client::SetServers(const std::vector<std::string>& uris) {
   return core_->SetServers(uris);
 }
@@ -181,6 +200,7 @@ absl::StatusOr<uint16_t> Client::Unsubscribe(std::vector<std::string> filters,
   return core_->Unsubscribe(std::move(filters), std::move(properties));
 }
 absl::Status Client::Ack(uint16_t packet_id) { return core_->Ack(packet_id); }
+absl::Status Client::WithholdAck() { return core_->WithholdAck(); }
 absl::Status Client::ContinueAuthentication(Properties properties) {
   return core_->ContinueAuthentication(std::move(properties));
 }

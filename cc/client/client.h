@@ -104,6 +104,8 @@ class Client {
   // largest packet or the server's Maximum Packet Size. Publish checks the exact size again.
   absl::Status CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
                                 size_t properties_len = 0) const;
+  // See ConnectionState. kConnected exactly when IsConnected().
+  ConnectionState connection_state() const;
   // Replaces the server list (used from the next connection attempt). InvalidArgument if a URI
   // does not parse; nothing changes then.
   absl::Status SetServers(const std::vector<std::string>& uris);
@@ -129,7 +131,17 @@ class Client {
   absl::StatusOr<uint16_t> Subscribe(absl::string_view filter, uint8_t qos);
   absl::StatusOr<uint16_t> Unsubscribe(std::vector<std::string> filters,
                                        Properties properties = {});
+  // Manual acknowledgement (SessionOptions::manual_ack), or, in automatic mode, of a message
+  // whose acknowledgement WithholdAck kept back on this connection. InvalidArgument in automatic
+  // mode for any other packet id; NotFound for an id not awaiting an ack.
   absl::Status Ack(uint16_t packet_id);
+  // Inside on_message, in automatic acknowledgement mode, for a QoS 1/2 message: do not
+  // acknowledge this message when the callback returns (the handler failed). It keeps one slot of
+  // the server's send window until Ack(its packet id) or the end of the connection, and the acks
+  // of later messages wait behind it (arrival order, [MQTT-4.6.0-2]); the server sends it again
+  // when a kept session resumes. BusyError when not called from inside on_message
+  // of this client; InvalidArgument with manual_ack or for a QoS 0 message.
+  absl::Status WithholdAck();
   absl::Status ContinueAuthentication(Properties properties);
   absl::Status Reauthenticate(Properties properties);
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cc/base/busy_status.h"
 #include "cc/client/client.h"
 #include "cc/client/client_test_util.h"
 #include "cc/codec/packets.h"
@@ -146,8 +147,9 @@ TEST_P(AckOrderTest, PubackAndPubrecLeaveOnlyAfterOnMessageReturns) {
   }
   EXPECT_EQ(AcksReceived(*fake, PacketType::kPuback, 7), 1);
   EXPECT_EQ(AcksReceived(*fake, PacketType::kPubrec, 8), 1);
-  // Manual Ack stays refused without manual_ack.
-  EXPECT_EQ(client->Ack(7).code(), absl::StatusCode::kFailedPrecondition);
+  // Manual Ack stays refused without manual_ack (for a message whose ack was not withheld).
+  EXPECT_EQ(client->Ack(7).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(IsBusy(client->WithholdAck()));  // outside on_message
   ASSERT_TRUE(client->Disconnect().ok());
   EXPECT_TRUE(runner.RunUntil([&] { return disconnects.load() == 1; }, kTimeout));
   EXPECT_TRUE(fake->Finish().ok()) << fake->Transcript();
@@ -245,6 +247,51 @@ TEST_P(AckOrderTest, DisconnectInsideOnMessageSendsNoAckAfterDisconnect) {
   ASSERT_FALSE(first.empty());
   EXPECT_EQ(TypeOf(first.back()), PacketType::kDisconnect) << fake->Transcript();
   EXPECT_EQ(AcksReceived(*fake, PacketType::kPubrec, 5, 0), 0);
+}
+
+// on_message withholds the first message's ack (its handler failed): the second message's
+// PUBACK waits behind it (arrival order, [MQTT-4.6.0-2]) until the application acks the first
+// with Ack; then both leave, in order.
+TEST_P(AckOrderTest, WithheldAck_HoldsLaterAcksUntilAcked_ThenBothLeaveInOrder) {
+  auto fake = MakeFake();
+  ASSERT_NE(fake, nullptr);
+  fake->ExpectPacket(PacketType::kConnect)
+      .Send(ConnackPacket{})
+      .Send(Incoming("fails", 1, 3))
+      .Send(Incoming("works", 1, 4))
+      .ExpectPacket(PacketType::kPuback, IdIs(3))
+      .ExpectPacket(PacketType::kPuback, IdIs(4))
+      .ExpectPacket(PacketType::kDisconnect)
+      .WaitForClose();
+  ASSERT_TRUE(fake->Start().ok());
+  auto client = MakeClient(OptionsFor(fake->port()));
+  ASSERT_NE(client, nullptr);
+  std::atomic<int> delivered{0};
+  std::atomic<bool> withheld_ok{false};
+  client->SetOnMessage([&](const Message& m) {
+    if (m.payload == "fails") withheld_ok = client->WithholdAck().ok();
+    ++delivered;
+  });
+  std::atomic<int> disconnects{0};
+  client->SetOnDisconnect([&](const DisconnectedEvent&) { ++disconnects; });
+  LoopRunner runner(client.get(), GetParam());
+  ASSERT_TRUE(client->ConnectAsync().ok());
+  ASSERT_TRUE(runner.RunUntil([&] { return delivered.load() == 2; }, kTimeout))
+      << fake->Transcript();
+  EXPECT_TRUE(withheld_ok.load());
+  // Long enough for an ack written now to reach the fake; neither may.
+  runner.RunUntil([] { return false; }, kAckWouldHaveArrived);
+  EXPECT_EQ(AcksReceived(*fake, PacketType::kPuback, 3), 0) << fake->Transcript();
+  EXPECT_EQ(AcksReceived(*fake, PacketType::kPuback, 4), 0) << fake->Transcript();
+  EXPECT_EQ(client->Ack(4).code(), absl::StatusCode::kInvalidArgument);  // 4 was not withheld
+  ASSERT_TRUE(client->Ack(3).ok());
+  ASSERT_TRUE(
+      runner.RunUntil([&] { return AcksReceived(*fake, PacketType::kPuback, 4) == 1; }, kTimeout))
+      << fake->Transcript();
+  EXPECT_EQ(client->Ack(3).code(), absl::StatusCode::kInvalidArgument);  // once only
+  ASSERT_TRUE(client->Disconnect().ok());
+  EXPECT_TRUE(runner.RunUntil([&] { return disconnects.load() == 1; }, kTimeout));
+  EXPECT_TRUE(fake->Finish().ok()) << fake->Transcript();  // PUBACK 3 came before PUBACK 4
 }
 
 INSTANTIATE_TEST_SUITE_P(AllLoopModes, AckOrderTest,

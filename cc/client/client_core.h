@@ -91,6 +91,7 @@ class Core : public std::enable_shared_from_this<Core> {
   // Session::CheckPublishSize under the lock.
   absl::Status CheckPublishSize(size_t topic_len, size_t payload_len, uint8_t qos,
                                 size_t properties_len) const;
+  ConnectionState connection_state() const;
   absl::Status SetServers(const std::vector<std::string>& uris);
   void SetReconnect(bool enabled, absl::Duration min_delay, absl::Duration max_delay);
   absl::Status UpdateOptions(ClientOptions options, std::vector<ServerAddress> servers,
@@ -99,6 +100,7 @@ class Core : public std::enable_shared_from_this<Core> {
   absl::StatusOr<uint16_t> Subscribe(SubscribeRequest request);
   absl::StatusOr<uint16_t> Unsubscribe(std::vector<std::string> filters, Properties properties);
   absl::Status Ack(uint16_t packet_id);
+  absl::Status WithholdAck();
   absl::Status ContinueAuthentication(Properties properties);
   absl::Status Reauthenticate(Properties properties);
   std::optional<MessageStatus> DeliveryStatus(MessageToken token) const;
@@ -219,6 +221,9 @@ class Core : public std::enable_shared_from_this<Core> {
   absl::Duration reconnect_min_;
   absl::Duration reconnect_max_;
   uint64_t reconnect_config_gen_ = 0;
+  // Automatic mode: packet ids of this connection's messages whose ack WithholdAck kept back, which
+  // Ack may still acknowledge. Cleared when the connection ends (the server resends them).
+  std::vector<uint16_t> withheld_;
   // What UpdateOptions may change for the next attempt (options_ holds the originals).
   TransportOptions transport_options_;
   TransportFactory transport_factory_;
@@ -289,6 +294,9 @@ class Core : public std::enable_shared_from_this<Core> {
   // packet may follow DISCONNECT, so they are applied once the transport is down, where they
   // write nothing but still mark QoS 2 messages handled (PUBREC/PUBCOMP when the server resends).
   std::vector<uint16_t> acks_after_close_;
+  // The message whose on_message runs now (null otherwise), and whether WithholdAck was called.
+  const Message* delivering_ = nullptr;
+  bool withhold_delivering_ = false;
 };
 
 }  // namespace client_internal

@@ -91,6 +91,13 @@ void Core::Dispatch() {
     const ClientCallbacks* cb = CurrentCallbacks();
     if (cb != nullptr) Invoke(*cb, event);
     if (!app_manual_ack_) AutoAck(event);
+    withhold_delivering_ = false;
+    if (auto* e = std::get_if<SessionEvent>(&event);
+        e != nullptr && std::holds_alternative<DisconnectedEvent>(*e)) {
+      // Withheld messages of the connection that ended are the server's to send again.
+      std::lock_guard<std::mutex> lock(mu_);
+      withheld_.clear();
+    }
     // A slow callback must not starve keepalive: timers run between callbacks.
     if (link_ == Link::kUp && i + 1 < pending_events_.size()) {
       absl::Time now = Now();
@@ -116,7 +123,12 @@ void Core::Invoke(const ClientCallbacks& cb, ClientEvent& event) {
   } else if (auto* d = std::get_if<DisconnectedEvent>(&e)) {
     if (cb.on_disconnect) cb.on_disconnect(*d);
   } else if (auto* m = std::get_if<MessageEvent>(&e)) {
-    if (cb.on_message) cb.on_message(m->message);
+    if (cb.on_message) {
+      delivering_ = &m->message;
+      withhold_delivering_ = false;
+      cb.on_message(m->message);
+      delivering_ = nullptr;
+    }
   } else if (auto* p = std::get_if<PublishDoneEvent>(&e)) {
     if (cb.on_publish) cb.on_publish(*p);
   } else if (auto* s = std::get_if<SubscribeDoneEvent>(&e)) {
@@ -135,6 +147,12 @@ void Core::AutoAck(const ClientEvent& event) {
   // Destroyed inside the callback: no ack, the server sends the message again.
   if (closing_.load()) return;
   std::lock_guard<std::mutex> lock(mu_);
+  if (withhold_delivering_) {  // WithholdAck inside on_message: Ack may send it later
+    if (session_.state() != SessionState::kDisconnecting) {
+      withheld_.push_back(m->message.packet_id);
+    }
+    return;
+  }
   if (session_.state() == SessionState::kDisconnecting) {
     acks_after_close_.push_back(m->message.packet_id);
     return;

@@ -121,6 +121,21 @@ struct ClientCallbacks {
   std::function<void(int fd)> on_socket_unregister_write;  // stop watching for writability
 };
 
+// Where the client's connection stands (Client::connection_state), from the driver's own
+// bookkeeping: what the application asked for and what the link and session are doing.
+enum class ConnectionState : uint8_t {
+  kDisconnected,    // no connection and none wanted: never connected, or after Disconnect
+  kConnectPending,  // one is wanted but no attempt runs yet: waiting for a loop, or back-off
+  kConnecting,      // an attempt: resolution, TCP, proxy/TLS/WebSocket handshakes, CONNECT sent
+                    // and no CONNACK yet (or an AUTH exchange)
+  kConnected,       // a CONNACK accepted the current connection
+  kDisconnecting,   // the link is closing: DISCONNECT written (ours or the server's), a refusal
+                    // or timeout being handled, or Disconnect stopping an attempt
+  kConnectionLost,  // no connection and none will be attempted, though the application did
+                    // not ask for that: it ended (or the attempts failed) with reconnection off
+};
+const char* ConnectionStateName(ConnectionState state);
+
 struct ClientStats {
   uint64_t messages_sent = 0;                     // publishes acknowledged (QoS 0: fully written)
   uint64_t messages_received = 0;                 // messages delivered to on_message

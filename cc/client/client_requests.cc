@@ -1,5 +1,6 @@
 // Request intake: the thread-safe calls API threads make (each a short lock around the Session,
 // then a wake), and ProcessRequests, where the driver picks up connect/reconnect/abort requests.
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -140,6 +141,30 @@ bool Core::IsConnected() const {
   return link_mirror_ == Link::kUp && session_.state() == SessionState::kConnected;
 }
 
+ConnectionState Core::connection_state() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_.load()) return ConnectionState::kDisconnected;
+  if (link_mirror_ == Link::kNone) {
+    if (want_connected_) return ConnectionState::kConnectPending;
+    // Not wanted: asked for (Disconnect), never asked, or given up without being asked.
+    return user_disconnected_ || connect_request_ == 0 ? ConnectionState::kDisconnected
+                                                       : ConnectionState::kConnectionLost;
+  }
+  // A link exists. Without want_connected_, Disconnect is taking it down.
+  if (!want_connected_) return ConnectionState::kDisconnecting;
+  if (link_mirror_ == Link::kConnecting) return ConnectionState::kConnecting;
+  switch (session_.state()) {
+    case SessionState::kConnecting:
+      return ConnectionState::kConnecting;
+    case SessionState::kConnected:
+      return ConnectionState::kConnected;
+    case SessionState::kDisconnecting:
+    case SessionState::kDisconnected:  // the transport is down, the driver not yet told
+      break;
+  }
+  return ConnectionState::kDisconnecting;
+}
+
 absl::Status Core::SetServers(const std::vector<std::string>& uris) {
   std::vector<ServerAddress> parsed;
   for (const std::string& uri : uris) {
@@ -229,17 +254,39 @@ absl::StatusOr<uint16_t> Core::Unsubscribe(std::vector<std::string> filters,
 }
 
 absl::Status Core::Ack(uint16_t packet_id) {
-  if (!app_manual_ack_) {
-    return absl::FailedPreconditionError("Ack needs SessionOptions::manual_ack");
-  }
   absl::Status s;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
+    auto withheld = std::find(withheld_.begin(), withheld_.end(), packet_id);
+    if (!app_manual_ack_ && withheld == withheld_.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Ack needs SessionOptions::manual_ack, or a message whose acknowledgement WithholdAck "
+          "kept back on this connection (packet id ",
+          packet_id, " is not one)"));
+    }
     s = session_.Ack(packet_id, Now());
+    if (withheld != withheld_.end() && (s.ok() || absl::IsNotFound(s))) withheld_.erase(withheld);
   }
   if (s.ok()) WakeLoop();
   return s;
+}
+
+absl::Status Core::WithholdAck() {
+  // delivering_ belongs to the driver: only the loop thread, inside Dispatch, may look at it.
+  if (!IsLoopThread() || delivering_ == nullptr) {
+    return BusyError("WithholdAck works only inside on_message, for the message being delivered");
+  }
+  if (app_manual_ack_) {
+    return absl::InvalidArgumentError(
+        "WithholdAck is for automatic acknowledgement; with manual_ack nothing is acknowledged "
+        "until Ack");
+  }
+  if (delivering_->qos == 0) {
+    return absl::InvalidArgumentError("a QoS 0 message has no acknowledgement to withhold");
+  }
+  withhold_delivering_ = true;
+  return absl::OkStatus();
 }
 
 absl::Status Core::ContinueAuthentication(Properties properties) {

@@ -149,6 +149,13 @@ OPTION_FIXED = 4
 OPTION_ENUM = 8
 
 # --- client.h ------------------------------------------------------------------------------------
+STATE_DISCONNECTED = 0
+STATE_CONNECT_PENDING = 1
+STATE_CONNECTING = 2
+STATE_CONNECTED = 3
+STATE_DISCONNECTING = 4
+STATE_CONNECTION_LOST = 5
+
 DELIVERY_QUEUED = 0
 DELIVERY_INFLIGHT = 1
 DELIVERY_ACKNOWLEDGED = 2
@@ -427,6 +434,8 @@ _SIGNATURES = {
     "client_unsubscribe": (c_int, [client_p, POINTER(c_char_p), POINTER(c_size_t), c_size_t,
                                    properties_p, POINTER(c_int32)]),
     "client_ack": (c_int, [client_p, c_int32]),
+    "client_withhold_ack": (c_int, [client_p]),
+    "client_state": (c_int32, [client_p]),
     "client_auth_continue": (c_int, [client_p, properties_p]),
     "client_reauthenticate": (c_int, [client_p, properties_p]),
     "client_set_on_connect": (c_int, [client_p, on_connect_fn, c_void_p, release_fn]),

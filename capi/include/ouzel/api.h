@@ -186,6 +186,8 @@ typedef struct ouzel_api {
   int (*option_info_init)(ouzel_option_info* info, uint32_t version);
   int (*option_get_info)(int32_t option, ouzel_option_info* info);
   int (*option_ids)(const int32_t** out, size_t* out_count);
+  int32_t (*client_state)(const ouzel_client* client);
+  int (*client_withhold_ack)(ouzel_client* client);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

@@ -95,6 +95,30 @@ OUZEL_EXTERN int ouzel_client_disconnect(ouzel_client* client, int32_t reason_co
 /* 1 while a CONNACK-accepted connection is up, else 0. Thread-safe. */
 OUZEL_EXTERN int32_t ouzel_client_is_connected(const ouzel_client* client);
 
+/* Connection states (ouzel_client_state). */
+/* No connection and none wanted: never connected, or after ouzel_client_disconnect. */
+#define OUZEL_STATE_DISCONNECTED 0
+/* A connection is wanted but no attempt runs yet: waiting for a loop to run, or for the
+ * reconnection back-off delay. */
+#define OUZEL_STATE_CONNECT_PENDING 1
+/* An attempt is under way: resolution, TCP, proxy / TLS / WebSocket handshakes, CONNECT sent and
+ * no CONNACK yet (or an MQTT 5 AUTH exchange). */
+#define OUZEL_STATE_CONNECTING 2
+/* A CONNACK accepted the current connection (ouzel_client_is_connected is 1 exactly then). */
+#define OUZEL_STATE_CONNECTED 3
+/* The connection is closing: DISCONNECT written (ours or the server's), a refusal or timeout
+ * being handled, or ouzel_client_disconnect stopping an attempt. */
+#define OUZEL_STATE_DISCONNECTING 4
+/* No connection and none will be attempted, though the application did not ask for that: the
+ * connection ended, or the attempts failed, with OUZEL_OPT_RECONNECT 0 (or a blocking connect
+ * failed). ouzel_client_connect starts again. */
+#define OUZEL_STATE_CONNECTION_LOST 5
+
+/* Where the client's connection stands: OUZEL_STATE_*, from the engine's own bookkeeping (what
+ * the application asked for, the transport and the MQTT session), or OUZEL_EINVAL for NULL. A
+ * snapshot: the loop thread may change it right after. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_state(const ouzel_client* client);
+
 /* --- Publishing ---------------------------------------------------------------------------- */
 
 /* Delivery states (ouzel_delivery_status.state). */
@@ -189,10 +213,26 @@ OUZEL_EXTERN int ouzel_client_unsubscribe(ouzel_client* client, const char* cons
                                           const size_t* lens, size_t count,
                                           const ouzel_properties* props, int32_t* out_mid);
 
-/* Manual acknowledgement (OUZEL_OPT_MANUAL_ACK) of a received QoS 1/2 message by its mid. Acks may
- * be given in any order; PUBACK/PUBREC are sent in the order the messages arrived.
- * OUZEL_ENOTFOUND for an unknown mid. Thread-safe. */
+/* Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, and
+ * in automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
+ * current connection. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
+ * messages arrived. OUZEL_ENOTFOUND for an unknown mid (or one of a connection that has ended:
+ * the server sends that message again), OUZEL_EINVAL (a mid outside 1..65535; in automatic mode a
+ * mid that was not withheld). Thread-safe. */
 OUZEL_EXTERN int ouzel_client_ack(ouzel_client* client, int32_t mid);
+
+/* Called inside on_message, in automatic acknowledgement mode (OUZEL_OPT_MANUAL_ACK 0), for the
+ * QoS 1/2 message being delivered: do not acknowledge it when the callback returns (the handler
+ * failed). The message then holds one slot of the server's send window (Receive Maximum) until
+ * ouzel_client_ack(client, its mid) or the end of the connection; when a kept session resumes
+ * (OUZEL_OPT_CLEAN_START 0 / a Session Expiry Interval) the server sends it again, with DUP set.
+ * Acknowledgements leave in arrival order [MQTT-4.6.0-2]: those of later QoS 1/2 messages wait
+ * behind the withheld one, so until it is acknowledged or the connection ends the server's send
+ * window fills and no further QoS 1/2 message arrives. Withhold a message to retry it soon or to
+ * leave it to the next session; it is not a way to discard one. OUZEL_EBUSY (not inside this
+ * client's on_message, e.g. another thread or another callback), OUZEL_EINVAL (NULL; manual ack
+ * mode; a QoS 0 message). Loop thread only (inside on_message). */
+OUZEL_EXTERN int ouzel_client_withhold_ack(ouzel_client* client);
 
 /* --- Enhanced authentication (MQTT 5) ------------------------------------------------------ */
 
