@@ -89,6 +89,16 @@ bool WitnessSubscriber::WaitFor(const std::function<bool(const std::vector<Deliv
                       [&] { return done(deliveries_); });
 }
 
+size_t WitnessSubscriber::count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return deliveries_.size();
+}
+
+size_t WitnessSubscriber::distinct() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return numbers_.size();
+}
+
 std::vector<Delivery> WitnessSubscriber::deliveries() const {
   std::lock_guard<std::mutex> lock(mu_);
   return deliveries_;
@@ -106,6 +116,8 @@ void WitnessSubscriber::OnMessage(const ouzel_message* msg) {
   const std::string payload(p, len);
   Delivery d;
   d.qos = ouzel_message_qos(msg);
+  d.dup = ouzel_message_dup(msg);
+  d.mid = ouzel_message_mid(msg);
   d.topic.assign(t, topic_len);
   const size_t colon = payload.find(':');
   char* end = nullptr;
@@ -118,6 +130,7 @@ void WitnessSubscriber::OnMessage(const ouzel_message* msg) {
     if (end != payload.c_str() + colon) {
       ++malformed_;
     } else {
+      numbers_.insert(d.number);
       deliveries_.push_back(std::move(d));
     }
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ struct Delivery {
   int64_t number = -1;
   int incarnation = -1;
   int qos = -1;
+  int dup = 0;  // the DUP flag it arrived with
+  int mid = 0;  // its packet identifier
   std::string topic;
 };
 
@@ -35,6 +38,8 @@ class WitnessSubscriber {
   // Waits up to `timeout_ms` until `done(deliveries)` holds.
   bool WaitFor(const std::function<bool(const std::vector<Delivery>&)>& done, int timeout_ms);
   std::vector<Delivery> deliveries() const;
+  size_t count() const;     // deliveries so far, without copying them
+  size_t distinct() const;  // distinct numbers among them
   int malformed() const;
 
   // Callback trampolines.
@@ -47,6 +52,7 @@ class WitnessSubscriber {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Delivery> deliveries_;
+  std::set<int64_t> numbers_;
   int malformed_ = 0;
   bool connected_ = false;
   bool subscribed_ = false;
