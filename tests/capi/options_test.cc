@@ -96,10 +96,9 @@ std::map<std::string, Declared> DeclaredOptions() {
 }
 
 // Declared in ouzel/options.h for the event queue, whose implementation adds them to the table.
-const std::set<int32_t> kNotYetImplemented = {OUZEL_OPT_EVENT_QUEUE,
-                                              OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES,
-                                              OUZEL_OPT_EVENT_QUEUE_MAX_BYTES,
-                                              OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL};
+const std::set<int32_t> kNotYetImplemented = {
+    OUZEL_OPT_EVENT_QUEUE, OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES, OUZEL_OPT_EVENT_QUEUE_MAX_BYTES,
+    OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL};
 
 TEST(OptionTable, ListsEveryDeclaredOption_WithItsNameAndTheDocumentedDefault) {
   const std::vector<int32_t> ids = AllIds();
@@ -180,10 +179,9 @@ TEST(OptionTable, StringLengthBounds_AreEnforced) {
       continue;
     }
     const std::string fresh = o.Str(id);
-    const std::string documented =
-        info.default_string == nullptr
-            ? "<unset>"
-            : std::string(info.default_string, info.default_string_len);
+    const std::string documented = info.default_string == nullptr
+                                       ? "<unset>"
+                                       : std::string(info.default_string, info.default_string_len);
     EXPECT_EQ(fresh, documented);
   }
 }
