@@ -75,6 +75,70 @@ def test_topic_matches_sub():
         assert mqtt.topic_matches_sub(sub, topic) is expected, (sub, topic)
 
 
+def test_topic_matches_sub_uses_the_engine_and_keeps_pahos_answer_for_what_it_refuses():
+    # The engine's MQTT 5.0 section 4.7 rules, shared filters matching as their filter.
+    assert mqtt.topic_matches_sub("sport/tennis/player1/#", "sport/tennis/player1")
+    assert not mqtt.topic_matches_sub("sport/+", "sport")
+    assert mqtt.topic_matches_sub("$share/g/sport/+", "sport/x")
+    # An invalid filter or topic: paho walks its trie all the same, and so do we.
+    assert mqtt.topic_matches_sub("a/#/b", "a/#/b")
+    assert mqtt.topic_matches_sub("a/+", "a/+")
+
+
+def test_topic_callbacks_route_in_pahos_order():
+    from ouzel.mqtt._topics import TopicCallbacks
+    table = TopicCallbacks()
+    reference = matcher.MQTTMatcher()
+    # Added in a scrambled order; paho's trie yields literal before '+' before '#'.
+    for sub in ("#", "a/#", "a/b/#", "+/b/c", "a/+/c", "a/b/c", "a/b/+", "a/+/#"):
+        table[sub] = sub
+        reference[sub] = sub
+    assert table.iter_match("a/b/c") == list(reference.iter_match("a/b/c"))
+    assert table.iter_match("a/b/c")[0] == "a/b/c"
+    assert table.iter_match("$SYS/b/c") == []
+    table["a/b/c"] = "replaced"
+    assert table.iter_match("a/b/c")[0] == "replaced"
+    assert table["a/b/c"] == "replaced"
+    del table["a/b/c"]
+    with pytest.raises(KeyError):
+        del table["a/b/c"]
+    assert "a/b/c" not in table.iter_match("a/b/c")
+    # More matches than the first lookup's buffer holds (16 filters match "x/y/z").
+    many, many_reference = TopicCallbacks(), matcher.MQTTMatcher()
+    for a in ("x", "+"):
+        for b in ("y", "+"):
+            for c in ("z", "+", "#"):
+                many[f"{a}/{b}/{c}"] = many_reference[f"{a}/{b}/{c}"] = f"{a}/{b}/{c}"
+    for sub in ("x/#", "+/#", "#", "x/y/z/#"):
+        many[sub] = many_reference[sub] = sub
+    assert len(many.iter_match("x/y/z")) == 16
+    assert many.iter_match("x/y/z") == list(many_reference.iter_match("x/y/z"))
+    # A filter the engine refuses is kept as paho keeps it.
+    table["a/#/b"] = "invalid"
+    assert "invalid" in table.iter_match("a/#/b")
+    del table["a/#/b"]
+    assert "invalid" not in table.iter_match("a/#/b")
+    # A shared filter routes as its filter (paho never matched it).
+    table["$share/g/s/+"] = "shared"
+    assert table.iter_match("s/1") == ["shared", "#"]
+
+
+def test_reason_codes_come_from_the_engine_with_pahos_names():
+    names = ReasonCode(PacketTypes.CONNACK).names
+    assert names[0] == {"Success": [2, 4, 5, 6, 7, 11, 15], "Normal disconnection": [14],
+                        "Granted QoS 0": [9]}
+    assert names[135] == {"Not authorized": [2, 4, 5, 9, 11, 14]}
+    assert names[129] == {"Malformed packet": [2, 14]}
+    # MQTT 5.0 Table 3-1 lets CONNACK carry 0x99 (paho's table left it out).
+    assert str(ReasonCode(PacketTypes.CONNACK, identifier=0x99)) == "Payload format invalid"
+    assert str(ReasonCode(PacketTypes.SUBACK, identifier=0)) == "Granted QoS 0"
+    assert ReasonCode(PacketTypes.PUBACK, "No matching subscribers").value == 16
+    with pytest.raises(KeyError):
+        ReasonCode(PacketTypes.PUBACK, identifier=0x42)
+    with pytest.raises(ValueError):
+        ReasonCode(PacketTypes.PUBACK, identifier=0x8F)  # a code, but not one PUBACK carries
+
+
 def test_base62_and_payload_encoding():
     assert mqtt._base62(0, padding=3) == "000"
     assert mqtt._base62(61) == "Z" and mqtt._base62(62) == "10"

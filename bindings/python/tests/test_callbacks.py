@@ -330,3 +330,38 @@ def test_decorators_and_topic_callbacks(broker):
         c.message_callback_add(None, on_message)
     with pytest.raises(ValueError, match="sub must defined."):
         c.message_callback_remove(None)
+
+
+def test_topic_callbacks_most_specific_first_and_shared_filters(broker):
+    """Routing is the engine's: overlapping topic callbacks run in paho's order, and a callback
+    added for a shared subscription receives its messages (paho compares "$share/..." literally
+    and never calls it)."""
+    c = new_client(V2, mqtt.MQTTv5)
+    seen = []
+    connected_inside = []
+    c.message_callback_add("route/#", lambda cl, ud, m: seen.append(("route/#", m.payload)))
+    c.message_callback_add("route/+/x", lambda cl, ud, m: seen.append(("route/+/x", m.payload)))
+    c.message_callback_add("route/a/x", lambda cl, ud, m: seen.append(("route/a/x", m.payload)))
+    c.message_callback_add("$share/grp/shared/+",
+                           lambda cl, ud, m: seen.append(("shared", m.payload)))
+
+    def on_connect(client, userdata, flags, reason, props):
+        connected_inside.append(client.is_connected())
+        client.subscribe([("route/#", 1), ("$share/grp/shared/+", 1)])
+
+    def on_subscribe(client, userdata, mid, codes, props):
+        client.publish("route/a/x", "1", 1)
+        client.publish("shared/t", "2", 1)
+
+    c.on_connect, c.on_subscribe = on_connect, on_subscribe
+    c.connect("127.0.0.1", broker.port)
+    c.loop_start()
+    try:
+        assert wait_for(lambda: len(seen) == 4), seen
+        assert seen[:3] == [("route/a/x", b"1"), ("route/+/x", b"1"), ("route/#", b"1")]
+        assert seen[3] == ("shared", b"2")
+        assert connected_inside == [True] and c.is_connected()
+        c.disconnect()
+        assert not c.is_connected()  # at once: the engine is disconnecting
+    finally:
+        c.loop_stop()

@@ -44,7 +44,7 @@ from .. import _capi as C
 from . import _engine
 from .enums import (CallbackAPIVersion, ConnackCode, LogLevel, MessageState, MessageType,
                     MQTTErrorCode, MQTTProtocolVersion, PahoClientMode, _ConnectionState)
-from .matcher import MQTTMatcher
+from ._topics import TopicCallbacks, topic_matches_sub  # noqa: F401 - paho exports it here
 from .packettypes import PacketTypes
 from .properties import Properties
 from .reasoncodes import ReasonCode, ReasonCodes
@@ -471,15 +471,6 @@ def _base62(num, base=_BASE62, padding=1):
         out.append(base[digit])
     out.extend(base[0] for _ in range(len(out), padding))
     return "".join(reversed(out))
-
-
-def topic_matches_sub(sub, topic):
-    """True when `topic` matches the subscription filter `sub` ("a/+" matches "a/b")."""
-    matcher = MQTTMatcher()
-    matcher[sub] = True
-    for _ in matcher.iter_match(topic):
-        return True
-    return False
 
 
 def _socketpair_compat():
@@ -949,7 +940,7 @@ class Client:
         self._persistence_sync = persistence_sync
         self._auto_topic_alias = auto_topic_alias
         self._logger = None
-        self._on_message_filtered = MQTTMatcher()
+        self._on_message_filtered = TopicCallbacks()
         self._has_topic_callbacks = False
         self._callback_mutex = threading.RLock()
         self._thread = None
@@ -1704,7 +1695,9 @@ class Client:
         return MQTT_ERR_SUCCESS
 
     def is_connected(self):
-        return self._state == _CS.MQTT_CS_CONNECTED
+        # The engine's view: connected from the accepted CONNACK until disconnect() is called or
+        # the connection ends, whatever the callbacks have been told so far.
+        return self._lib.client_state(self._c) == C.STATE_CONNECTED
 
     # --- Publishing and subscribing -----------------------------------------------------------
 
@@ -1816,15 +1809,10 @@ class Client:
             self._easy_log(MQTT_LOG_DEBUG, "Sending PUBLISH (d%d, q%d, r%d, m%d), '%s', ... "
                            "(%d bytes)", False, qos, retain, mid, topic, len(payload))
 
-    @staticmethod
-    def _filter_ok(sub):
-        # paho's check: non-empty, at most 65535 bytes, '+'/'#' only as whole levels, '#' last.
-        if len(sub) == 0 or len(sub) > 65535:
-            return False
-        for level in sub.split(b"/"):
-            if len(level) > 1 and (b"+" in level or b"#" in level):
-                return False
-        return b"#/" not in sub
+    def _filter_ok(self, sub):
+        # The engine's rules (paho checks a subset: length and wildcard placement; what else the
+        # engine refuses, such as a NUL or "$share/g" without a filter, would fail the SUBSCRIBE).
+        return self._lib.topic_validate_filter(sub, len(sub)) == C.OK
 
     def subscribe(self, topic, qos=0, options=None, properties=None):
         """Subscribes to one filter or a list; returns ``(rc, mid)``."""

@@ -4,77 +4,70 @@
 import functools
 import warnings
 
+from .. import _capi as C
 from .packettypes import PacketTypes
 
 _P = PacketTypes
-_ACKS = [_P.PUBACK, _P.PUBREC]
-_ERR_COMMON = [_P.CONNACK, _P.PUBACK, _P.PUBREC, _P.SUBACK, _P.UNSUBACK, _P.DISCONNECT]
+# The packets that carry MQTT 5 reason codes (PacketTypes values are the wire's packet types).
+_WITH_REASON_CODES = (_P.CONNACK, _P.PUBACK, _P.PUBREC, _P.PUBREL, _P.PUBCOMP, _P.SUBACK,
+                      _P.UNSUBACK, _P.DISCONNECT, _P.AUTH)
 
-# (value, name, packet types it is valid in), as in MQTT 5.0 section 2.4.
-_TABLE = [
-    (0, "Success", [_P.CONNACK, _P.PUBACK, _P.PUBREC, _P.PUBREL, _P.PUBCOMP, _P.UNSUBACK,
-                    _P.AUTH]),
-    (0, "Normal disconnection", [_P.DISCONNECT]),
-    (0, "Granted QoS 0", [_P.SUBACK]),
-    (1, "Granted QoS 1", [_P.SUBACK]),
-    (2, "Granted QoS 2", [_P.SUBACK]),
-    (4, "Disconnect with will message", [_P.DISCONNECT]),
-    (16, "No matching subscribers", _ACKS),
-    (17, "No subscription found", [_P.UNSUBACK]),
-    (24, "Continue authentication", [_P.AUTH]),
-    (25, "Re-authenticate", [_P.AUTH]),
-    (128, "Unspecified error", _ERR_COMMON),
-    (129, "Malformed packet", [_P.CONNACK, _P.DISCONNECT]),
-    (130, "Protocol error", [_P.CONNACK, _P.DISCONNECT]),
-    (131, "Implementation specific error", _ERR_COMMON),
-    (132, "Unsupported protocol version", [_P.CONNACK]),
-    (133, "Client identifier not valid", [_P.CONNACK]),
-    (134, "Bad user name or password", [_P.CONNACK]),
-    (135, "Not authorized", _ERR_COMMON),
-    (136, "Server unavailable", [_P.CONNACK]),
-    (137, "Server busy", [_P.CONNACK, _P.DISCONNECT]),
-    (138, "Banned", [_P.CONNACK]),
-    (139, "Server shutting down", [_P.DISCONNECT]),
-    (140, "Bad authentication method", [_P.CONNACK, _P.DISCONNECT]),
-    (141, "Keep alive timeout", [_P.DISCONNECT]),
-    (142, "Session taken over", [_P.DISCONNECT]),
-    (143, "Topic filter invalid", [_P.SUBACK, _P.UNSUBACK, _P.DISCONNECT]),
-    (144, "Topic name invalid", [_P.CONNACK, _P.PUBACK, _P.PUBREC, _P.DISCONNECT]),
-    (145, "Packet identifier in use", [_P.PUBACK, _P.PUBREC, _P.SUBACK, _P.UNSUBACK]),
-    (146, "Packet identifier not found", [_P.PUBREL, _P.PUBCOMP]),
-    (147, "Receive maximum exceeded", [_P.DISCONNECT]),
-    (148, "Topic alias invalid", [_P.DISCONNECT]),
-    (149, "Packet too large", [_P.CONNACK, _P.DISCONNECT]),
-    (150, "Message rate too high", [_P.DISCONNECT]),
-    (151, "Quota exceeded", [_P.CONNACK, _P.PUBACK, _P.PUBREC, _P.SUBACK, _P.DISCONNECT]),
-    (152, "Administrative action", [_P.DISCONNECT]),
-    (153, "Payload format invalid", [_P.PUBACK, _P.PUBREC, _P.DISCONNECT]),
-    (154, "Retain not supported", [_P.CONNACK, _P.DISCONNECT]),
-    (155, "QoS not supported", [_P.CONNACK, _P.DISCONNECT]),
-    (156, "Use another server", [_P.CONNACK, _P.DISCONNECT]),
-    (157, "Server moved", [_P.CONNACK, _P.DISCONNECT]),
-    (158, "Shared subscription not supported", [_P.SUBACK, _P.DISCONNECT]),
-    (159, "Connection rate exceeded", [_P.CONNACK, _P.DISCONNECT]),
-    (160, "Maximum connect time", [_P.DISCONNECT]),
-    (161, "Subscription identifiers not supported", [_P.SUBACK, _P.DISCONNECT]),
-    (162, "Wildcard subscription not supported", [_P.SUBACK, _P.DISCONNECT]),
-]
+# paho's spelling of each reason code: its API compares names as strings ("Malformed packet",
+# where MQTT 5.0 writes "Malformed Packet"), so these stay paho's. Which packets may carry each
+# code is the engine's knowledge (ouzel_reason_code_name), not repeated here.
+_PAHO_NAMES = {
+    0: "Success", 1: "Granted QoS 1", 2: "Granted QoS 2", 4: "Disconnect with will message",
+    16: "No matching subscribers", 17: "No subscription found", 24: "Continue authentication",
+    25: "Re-authenticate", 128: "Unspecified error", 129: "Malformed packet",
+    130: "Protocol error", 131: "Implementation specific error",
+    132: "Unsupported protocol version", 133: "Client identifier not valid",
+    134: "Bad user name or password", 135: "Not authorized", 136: "Server unavailable",
+    137: "Server busy", 138: "Banned", 139: "Server shutting down",
+    140: "Bad authentication method", 141: "Keep alive timeout", 142: "Session taken over",
+    143: "Topic filter invalid", 144: "Topic name invalid", 145: "Packet identifier in use",
+    146: "Packet identifier not found", 147: "Receive maximum exceeded",
+    148: "Topic alias invalid", 149: "Packet too large", 150: "Message rate too high",
+    151: "Quota exceeded", 152: "Administrative action", 153: "Payload format invalid",
+    154: "Retain not supported", 155: "QoS not supported", 156: "Use another server",
+    157: "Server moved", 158: "Shared subscription not supported",
+    159: "Connection rate exceeded", 160: "Maximum connect time",
+    161: "Subscription identifiers not supported", 162: "Wildcard subscription not supported",
+}
+# 0x00 is named by packet.
+_ZERO_NAMES = {_P.DISCONNECT: "Normal disconnection", _P.SUBACK: "Granted QoS 0"}
+
+_tables = None
+
+
+def _lookups():
+    """(table, by (packet, value), by (packet, name)), built from the engine on first use (the
+    library loads then, not at import). table: [(value, name, [packet types])]."""
+    global _tables
+    if _tables is None:
+        lib = C.lib()
+        packets_of = {}
+        for packet in _WITH_REASON_CODES:
+            for value in _PAHO_NAMES:
+                if lib.reason_code_name(C.MQTT_V5, packet, value) is not None:
+                    name = _ZERO_NAMES.get(packet, _PAHO_NAMES[0]) if value == 0 \
+                        else _PAHO_NAMES[value]
+                    packets_of.setdefault((value, name), []).append(packet)
+        table = [(value, name, packets) for (value, name), packets in packets_of.items()]
+        table.sort(key=lambda row: row[0])
+        by_value, by_name = {}, {}
+        for value, name, packets in table:
+            for p in packets:
+                by_value.setdefault((p, value), []).append(name)
+                by_name.setdefault((p, name), value)
+        _tables = (table, by_value, by_name)
+    return _tables
 
 
 def _names_dict():
     names = {}
-    for value, name, packets in _TABLE:
+    for value, name, packets in _lookups()[0]:
         names.setdefault(value, {})[name] = list(packets)
     return names
-
-
-# Lookups for the hot path (every SUBACK, PUBACK, CONNACK creates ReasonCodes).
-_BY_VALUE = {}
-_BY_NAME = {}
-for _value, _name, _packets in _TABLE:
-    for _p in _packets:
-        _BY_VALUE.setdefault((_p, _value), []).append(_name)
-        _BY_NAME.setdefault((_p, _name), _value)
 
 
 @functools.total_ordering
@@ -102,9 +95,10 @@ class ReasonCode:
         return _names_dict()
 
     def __getName__(self, packetType, identifier):
-        found = _BY_VALUE.get((packetType, identifier))
+        table, by_value, _ = _lookups()
+        found = by_value.get((packetType, identifier))
         if found is None:
-            if not any(value == identifier for value, _, _ in _TABLE):
+            if not any(value == identifier for value, _, _ in table):
                 raise KeyError(identifier)
             found = []
         if len(found) != 1:
@@ -113,7 +107,7 @@ class ReasonCode:
 
     def getId(self, name):
         """The value of `name` for this packet type; KeyError when it is not one of its codes."""
-        value = _BY_NAME.get((self.packetType, name))
+        value = _lookups()[2].get((self.packetType, name))
         if value is None:
             raise KeyError(f"Reason code name not found: {name}")
         return value
