@@ -94,6 +94,11 @@ def render_console(scenarios, columns, grid):
                                             for lang in columns))
     for line in _reasons(scenarios, columns, grid):
         rows.append(line)
+    for lang in columns:  # notes of passing scenarios (kept out of docs/bindings.md: they vary)
+        for s in scenarios:
+            c = grid[lang][s["id"]]
+            if c["result"] == "pass" and c["detail"]:
+                rows.append(f"  note: {title(lang)} {s['id']}: {c['detail']}")
     return "\n".join(rows)
 
 
