@@ -262,8 +262,15 @@ absl::StatusOr<bool> SocketTransport::ContinueConnect(absl::Time now) {
       } else {
         return false;
       }
-      CloseSocket();
-      return TryNextAddress(now);
+      // The failed socket stays open until the next address's socket exists, so the new one
+      // gets another descriptor number. A driver on epoll tells sockets apart by number only:
+      // closing first let the kernel hand back the same number, whose epoll registration went
+      // with the closed socket, and the connection then waited for readiness it never saw.
+      int failed = fd_;
+      fd_ = -1;
+      absl::StatusOr<bool> next = TryNextAddress(now);
+      close(failed);
+      return next;
     }
   }
   return absl::InternalError("unreachable");

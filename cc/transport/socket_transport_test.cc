@@ -229,6 +229,50 @@ TEST(SocketTransportTest, LocalhostTriesIpv6ThenIpv4) {
   EXPECT_EQ(c6.transport->Describe(), absl::StrCat("tcp [::1]:", only_v6.port()));
 }
 
+TEST(SocketTransportTest, TheNextAddressGetsAnotherDescriptorNumber) {
+  // An epoll driver knows a socket by its number: a closed socket leaves the epoll set, and a new
+  // socket under the same number would never be watched. So moving from a refusing address to
+  // the next one must change fd().
+  Listener l = Listener::Tcp("127.0.0.1");
+  auto resolver = std::make_shared<FixedResolver>();
+  resolver->Add("broker", {"::1", "127.0.0.1"});  // nothing listens on ::1 at this port
+  absl::StatusOr<ServerAddress> address =
+      ServerAddress::Parse(absl::StrCat("mqtt://broker:", l.port()));
+  ASSERT_TRUE(address.ok());
+  std::shared_ptr<Waker> waker = *Waker::Create();
+  auto t = CreateTransport(*address, {}, TransportContext{waker, resolver});
+  ASSERT_TRUE(t.ok()) << t.status();
+  absl::Time start = absl::Now();
+  ASSERT_TRUE((*t)->StartConnect(start, start + absl::Seconds(5)).ok());
+  int first = -1;
+  bool connected = false;
+  bool started = true;  // look at fd() once before the first ContinueConnect too
+  while (!connected && absl::Now() - start < absl::Seconds(5)) {
+    if (!started) {
+      absl::StatusOr<bool> r = (*t)->ContinueConnect(absl::Now());
+      ASSERT_TRUE(r.ok()) << r.status();
+      connected = *r;
+    }
+    started = false;
+    int fd = (*t)->fd();
+    if (first < 0 && fd >= 0) {
+      sockaddr_storage local{};
+      socklen_t len = sizeof(local);
+      ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len), 0);
+      if (local.ss_family != AF_INET6) GTEST_SKIP() << "no IPv6 socket here to refuse";
+      first = fd;
+    }
+    if (!connected) {
+      pollfd p = fd >= 0 ? pollfd{fd, POLLOUT, 0} : pollfd{waker->fd(), POLLIN, 0};
+      poll(&p, 1, 100);
+      waker->Consume();
+    }
+  }
+  ASSERT_TRUE(connected);
+  EXPECT_EQ((*t)->Describe(), absl::StrCat("tcp 127.0.0.1:", l.port()));
+  EXPECT_NE((*t)->fd(), first);
+}
+
 TEST(SocketTransportTest, EveryResolvedAddressIsTriedInOrder) {
   Listener l = Listener::Tcp("127.0.0.1");
   auto resolver = std::make_shared<FixedResolver>();

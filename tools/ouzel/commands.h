@@ -5,8 +5,9 @@
 
 namespace ouzel_cli {
 
-int RunPub(int argc, char** argv);  // pub_command.cc
-int RunSub(int argc, char** argv);  // sub_command.cc
+int RunPub(int argc, char** argv);    // pub_command.cc
+int RunSub(int argc, char** argv);    // sub_command.cc
+int RunBench(int argc, char** argv);  // bench/bench_command.cc
 
 }  // namespace ouzel_cli
 

@@ -214,11 +214,12 @@ bool ParseConnectionOption(ArgReader& r, ConnectionArgs* a) {
     a->keepalive = static_cast<int>(r.Int(0, 65535));
   } else if (r.Is("-V", "--protocol-version")) {
     std::string v = r.Value();
+    // Also the protocol level numbers 5, 4, 3, as emqtt-bench takes them.
     if (v == "mqttv5" || v == "5") {
       a->protocol = OUZEL_MQTT_V5;
-    } else if (v == "mqttv311" || v == "311") {
+    } else if (v == "mqttv311" || v == "311" || v == "4") {
       a->protocol = OUZEL_MQTT_V311;
-    } else if (v == "mqttv31" || v == "31") {
+    } else if (v == "mqttv31" || v == "31" || v == "3") {
       a->protocol = OUZEL_MQTT_V31;
     } else if (!r.failed()) {
       r.Fail("'" + v + "' is not mqttv5, mqttv311 or mqttv31");

@@ -1,6 +1,7 @@
 // ouzel: the command-line client built on Ouzel's C API (ouzel.h, libouzel.so only).
 //   ouzel pub ...     publish (mosquitto_pub's options)
 //   ouzel sub ...     subscribe and print (mosquitto_sub's options)
+//   ouzel bench ...   many clients in one process: connect, publish, subscribe (emqtt-bench)
 // docs/cli.md is the manual.
 #include <cstdio>
 #include <cstring>
@@ -14,6 +15,7 @@ namespace {
 constexpr char kHelp[] = R"(usage: ouzel COMMAND [options]
   ouzel pub ...     publish a message (mosquitto_pub's options)
   ouzel sub ...     subscribe and print messages (mosquitto_sub's options)
+  ouzel bench conn|pub|sub ...   load a broker with many clients (emqtt-bench's options)
   ouzel --version   the command's and the library's versions
 Each command has its own --help. Manual: docs/cli.md.
 )";
@@ -28,6 +30,7 @@ int main(int argc, char** argv) {
   const char* command = argv[1];
   if (std::strcmp(command, "pub") == 0) return ouzel_cli::RunPub(argc - 1, argv + 1);
   if (std::strcmp(command, "sub") == 0) return ouzel_cli::RunSub(argc - 1, argv + 1);
+  if (std::strcmp(command, "bench") == 0) return ouzel_cli::RunBench(argc - 1, argv + 1);
   if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "-h") == 0 ||
       std::strcmp(command, "help") == 0) {
     std::fputs(kHelp, stdout);

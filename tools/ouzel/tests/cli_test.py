@@ -1,5 +1,7 @@
 """`ouzel pub` and `ouzel sub` against a real Mosquitto.
 
+`ouzel bench` too: 1,000 connections, pub and sub counting and timing every message.
+
 One broker for the module (//tests/fixtures:run_broker: TCP, TLS with certificates generated at
 start, WebSocket, a Unix socket, a user with a password beside anonymous access). Every process
 runs with a timeout, so a hang fails the test instead of stalling it.
@@ -328,6 +330,113 @@ class ErrorTest(unittest.TestCase):
     def test_quiet_silences_errors_but_not_the_status(self):
         p = run("pub", "-t", "x", "--quiet")
         self.assertEqual((p.returncode, p.stderr), (2, ""))
+
+
+def summary_of(text):
+    """The "key: value" lines of a bench summary as a dict."""
+    out = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            out[key] = value
+    return out
+
+
+class BenchTest(unittest.TestCase):
+
+    def test_a_thousand_connections_finish_and_report(self):
+        with tempfile.TemporaryDirectory() as d:
+            csv_path = os.path.join(d, "conn.csv")
+            p = run("bench", "conn", *tcp(), "-c", "1000", "-i", "2", "--hold", "1",
+                    "--duration", "60", "--csv", csv_path, timeout=90)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            s = summary_of(p.stdout)
+            self.assertEqual(s["connected"], "1000")
+            self.assertEqual(s["failed"], "0")
+            self.assertEqual(s["lost"], "0")
+            self.assertEqual(s["end"], "every connection attempt ended and --hold passed")
+            self.assertRegex(s["connect_latency_ms"], r"^p50 [\d.]+ p90 [\d.]+ p99 [\d.]+ max")
+            self.assertGreater(float(s["kib_per_connection"]), 0)
+            self.assertGreaterEqual(int(s["open_files_limit"]), 2000)
+            # Live progress: one line a second, and a CSV row for each of them.
+            self.assertRegex(p.stderr, r"\[ *1\.\ds\] conn \d+/1000")
+            with open(csv_path) as f:
+                rows = f.read().splitlines()
+            self.assertTrue(rows[0].startswith("time_s,connected,failed,lost,sent"))
+            self.assertGreaterEqual(len(rows), 3)
+            self.assertEqual(rows[-1].split(",")[1], "1000")
+
+    def test_pub_and_sub_count_every_message_and_time_it(self):
+        pattern = unique_topic("bench") + "/%i"
+        sub = start("bench", "sub", *tcp(), "-c", "5", "-t", pattern, "-q", "1", "-L", "500",
+                    "--duration", "30")
+        # Wait for the five subscriptions (progress lines come once a second).
+        deadline = time.monotonic() + 15
+        seen = ""
+        while "subscribed 5" not in seen and time.monotonic() < deadline:
+            line = sub.stderr.readline()
+            if not line:
+                break
+            seen += line
+        self.assertIn("subscribed 5", seen)
+        p = run("bench", "pub", *tcp(), "-c", "5", "-t", pattern, "-q", "1", "-I", "5", "-L",
+                "100", "-s", "64", "--duration", "30", timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        ps = summary_of(p.stdout)
+        self.assertEqual((ps["sent"], ps["acked"], ps["dropped"]), ("500", "500", "0"))
+        self.assertEqual(ps["end"], "every client sent -L messages")
+        rc, out, err = finish(sub, timeout=30)
+        self.assertEqual(rc, 0, out + err)
+        ss = summary_of(out)
+        self.assertEqual(ss["received"], "500")
+        self.assertEqual(ss["end"], "-L messages received")
+        latency = [k for k in ss if k.startswith("latency (payload timestamp to arrival)")]
+        self.assertEqual(len(latency), 1, out)
+        self.assertTrue(ss[latency[0]].endswith("(500)"), ss[latency[0]])
+
+    def test_as_fast_as_the_window_allows(self):
+        p = run("bench", "pub", *tcp(), "-c", "1", "-t", unique_topic("window"), "-q", "1",
+                "-I", "0", "--window", "16", "-L", "2000", "--duration", "30", timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        s = summary_of(p.stdout)
+        self.assertEqual((s["sent"], s["acked"]), ("2000", "2000"))
+        self.assertGreater(float(s["acked_per_s"]), 0)
+
+    def test_duration_bounds_a_run_that_cannot_reach_its_limit(self):
+        p = run("bench", "sub", *tcp(), "-c", "2", "-t", unique_topic("never"), "-L", "10",
+                "--duration", "1")
+        self.assertEqual(p.returncode, 7, p.stdout + p.stderr)
+        s = summary_of(p.stdout)
+        self.assertEqual((s["end"], s["received"], s["subscribed"]), ("--duration passed", "0", "2"))
+
+    def test_unreachable_broker_is_reported(self):
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = str(sock.getsockname()[1])
+        p = run("bench", "conn", "-h", "127.0.0.1", "-p", port, "-c", "3", "-i", "0")
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        s = summary_of(p.stdout)
+        self.assertEqual((s["connected"], s["failed"]), ("0", "3"))
+        self.assertIn("Connection refused", s["first_error"])
+
+    def test_bad_bench_options(self):
+        for args, text in [
+            (["bench"], "give a mode: conn, pub or sub"),
+            (["bench", "flood"], "unknown mode 'flood'"),
+            (["bench", "pub"], "give a topic pattern with -t"),
+            (["bench", "conn", "-c", "0"], "-c: '0' is not a whole number from 1"),
+            (["bench", "pub", "-t", "x", "-s", "8"], "-s: '8' is not a whole number from 16"),
+            (["bench", "sub", "-t", "a/#/%i"], "is not a valid topic"),
+            (["bench", "conn", "--duration", "0"], "--duration: '0' is not a number"),
+        ]:
+            with self.subTest(args=args):
+                p = run(*args)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(text, p.stderr)
+        p = run("bench", "--help")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("usage: ouzel bench conn|pub|sub", p.stdout)
 
 
 if __name__ == "__main__":
