@@ -240,7 +240,7 @@ TEST(SocketTransportTest, TheNextAddressGetsAnotherDescriptorNumber) {
       ServerAddress::Parse(absl::StrCat("mqtt://broker:", l.port()));
   ASSERT_TRUE(address.ok());
   std::shared_ptr<Waker> waker = *Waker::Create();
-  auto t = CreateTransport(*address, {}, TransportContext{waker, resolver});
+  auto t = CreateTransport(*address, {}, TransportContext{waker, resolver, nullptr});
   ASSERT_TRUE(t.ok()) << t.status();
   absl::Time start = absl::Now();
   ASSERT_TRUE((*t)->StartConnect(start, start + absl::Seconds(5)).ok());
