@@ -11,6 +11,7 @@ runs with a timeout, so a hang fails the test instead of stalling it.
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -144,6 +145,42 @@ class RoundTripTest(CliTestCase):
                   "-m", "by url"])
         self.assertEqual(rc, 0, err)
         self.assertEqual(out, "by url\n")
+
+
+class SessionTest(CliTestCase):
+
+    def test_will_is_published_when_the_client_dies(self):
+        will_topic = unique_topic("will")
+        probe = unique_topic("probe")
+        doomed = start("sub", *tcp(), "-t", probe, "--will-topic", will_topic, "--will-payload",
+                       "gone", "--will-qos", "1", "--will-retain")
+        try:
+            # Connected once a probe published to its topic comes out of it.
+            for _ in range(100):
+                run("pub", *tcp(), "-t", probe, "-m", "probe")
+                if select.select([doomed.stdout], [], [], 0.1)[0]:
+                    break
+            self.assertEqual(doomed.stdout.readline(), "probe\n")
+            doomed.kill()  # no DISCONNECT: the broker publishes the (retained) Will
+        finally:
+            doomed.kill()
+            doomed.communicate()
+        s = run("sub", *tcp(), "-t", will_topic, "-C", "1", "-W", "15", "-F", "%r %t %p")
+        self.assertEqual((s.returncode, s.stdout), (0, "1 %s gone\n" % will_topic), s.stderr)
+        run("pub", *tcp(), "-t", will_topic, "-n", "-r", "-q", "1")  # clear it
+
+    def test_persistence_directory_keeps_the_session(self):
+        topic = unique_topic("persist")
+        with tempfile.TemporaryDirectory() as d:
+            client_id = "cli-test-" + uuid.uuid4().hex[:8]
+            p = run("pub", *tcp(), "-c", "-i", client_id, "--persistence", d, "-t", topic,
+                    "-q", "1", "-m", "durable")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertTrue(os.listdir(d), "the persistence directory stayed empty")
+            # The same session again: the store is reopened, not refused.
+            p = run("pub", *tcp(), "-c", "-i", client_id, "--persistence", d, "-t", topic,
+                    "-q", "1", "-m", "durable")
+            self.assertEqual(p.returncode, 0, p.stderr)
 
 
 class TlsTest(CliTestCase):
