@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "capi/src/store_setup.h"
+#include "cc/base/secret.h"
 #include "cc/client/client.h"
 #include "cc/client/client_options.h"
 #include "cc/codec/properties.h"
@@ -50,10 +51,20 @@ struct ouzel_message {
 };
 
 struct ouzel_options {
+  ouzel_options() = default;
+  ouzel_options(const ouzel_options&) = delete;
+  ouzel_options& operator=(const ouzel_options&) = delete;
+  // The password, key password, PSK key and proxy password zero themselves (SecretString); a
+  // server URI may carry a password too ("mqtt://user:pw@host").
+  ~ouzel_options() {
+    for (std::string& uri : options.servers) ouzel::WipeString(&uri);
+  }
+
   ouzel::ClientOptions options;
   ouzel::capi::PersistenceSettings persistence;  // turned into options.shared_store by client_new
   // What ouzel_options_get_string last returned (borrowed by the caller until the next call).
-  mutable std::string read_back;
+  // It may be a password, so it is zeroed when replaced or freed, like the secrets in `options`.
+  mutable ouzel::SecretString read_back;
 };
 
 struct ouzel_client {

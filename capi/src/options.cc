@@ -158,6 +158,7 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
     };
     switch (option) {
       case OUZEL_OPT_SERVER_URI:
+        for (std::string& uri : o.servers) ouzel::WipeString(&uri);  // may hold a password
         o.servers.assign(1, std::string(v));
         return OUZEL_OK;
       case OUZEL_OPT_ADD_SERVER_URI:
@@ -180,7 +181,7 @@ OUZEL_EXTERN int ouzel_options_set_string(ouzel_options* opts, int32_t option, c
           o.session.password.reset();
           return OUZEL_OK;
         }
-        o.session.password = std::string(v);
+        o.session.password = ouzel::SecretString(v);
         return OUZEL_OK;
       case OUZEL_OPT_BIND_ADDRESS:
         o.transport.bind_address = std::string(v);

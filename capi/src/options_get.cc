@@ -130,7 +130,11 @@ int GetString(const ouzel_options& opts, const OptionSpec& spec, std::optional<s
       *out = o.session.username;
       return OUZEL_OK;
     case OUZEL_OPT_PASSWORD:
-      *out = o.session.password;
+      if (o.session.password.has_value()) {
+        *out = o.session.password->str();
+      } else {
+        out->reset();
+      }
       return OUZEL_OK;
     case OUZEL_OPT_BIND_ADDRESS:
       *out = o.transport.bind_address;
@@ -146,6 +150,7 @@ int GetString(const ouzel_options& opts, const OptionSpec& spec, std::optional<s
         rc = Fail(OUZEL_EINTERNAL, absl::StrCat(spec.name, " has no getter"));
       }
       if (rc == OUZEL_OK) *out = std::move(value);
+      ouzel::WipeString(&value);  // a short value stays in place after the move; it may be a secret
       return rc;
     }
   }
@@ -205,7 +210,7 @@ OUZEL_EXTERN int ouzel_options_get_string(const ouzel_options* opts, int32_t opt
       *out_len = 0;
       return OUZEL_OK;
     }
-    opts->read_back = *std::move(value);
+    opts->read_back = *std::move(value);  // takes the buffer and zeroes what is left behind
     *out = opts->read_back.data();
     *out_len = opts->read_back.size();
     return OUZEL_OK;

@@ -137,7 +137,7 @@ int SetAlpnList(int32_t option, absl::string_view v, std::vector<std::string>* f
   return OUZEL_OK;
 }
 
-int SetPskKeyHex(int32_t option, absl::string_view v, std::string* field) {
+int SetPskKeyHex(int32_t option, absl::string_view v, SecretString* field) {
   if (v.empty()) {
     field->clear();
     return OUZEL_OK;
@@ -145,19 +145,20 @@ int SetPskKeyHex(int32_t option, absl::string_view v, std::string* field) {
   if (v.size() % 2 != 0) {
     return Invalid(option, absl::StrCat("odd number of hex digits (", v.size(), ")"));
   }
+  // The key's characters are never quoted in the message: it is the secret.
   std::string key;
-  key.reserve(v.size() / 2);
+  key.reserve(v.size() / 2);  // never reallocates below, so no copy is left in a freed block
   for (size_t i = 0; i < v.size(); i += 2) {
     int hi = HexDigit(v[i]);
     int lo = HexDigit(v[i + 1]);
     if (hi < 0 || lo < 0) {
+      WipeString(&key);
       size_t at = hi < 0 ? i : i + 1;
-      return Invalid(option, absl::StrCat("'", absl::CEscape(v.substr(at, 1)), "' at offset ", at,
-                                          " is not a hex digit"));
+      return Invalid(option, absl::StrCat("the character at offset ", at, " is not a hex digit"));
     }
     key.push_back(static_cast<char>(hi * 16 + lo));
   }
-  *field = std::move(key);
+  *field = std::move(key);  // SecretString takes the buffer
   return OUZEL_OK;
 }
 
@@ -285,7 +286,7 @@ int SetTransportString(TransportOptions& t, const OptionSpec& spec, const char* 
     case OUZEL_OPT_TLS_KEY_FILE:
       return SetPath(option, v, /*directory=*/false, &tls.key_file);
     case OUZEL_OPT_TLS_KEY_PASSWORD:
-      tls.key_password = std::string(v);
+      tls.key_password = v;
       return OUZEL_OK;
     case OUZEL_OPT_TLS_SERVER_NAME:
       if (!IsPrintableNoSpace(v)) {
@@ -309,7 +310,7 @@ int SetTransportString(TransportOptions& t, const OptionSpec& spec, const char* 
       tls.psk_identity = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY:
-      tls.psk_key = std::string(v);
+      tls.psk_key = v;
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY_HEX:
       return SetPskKeyHex(option, v, &tls.psk_key);
@@ -348,7 +349,7 @@ int SetTransportString(TransportOptions& t, const OptionSpec& spec, const char* 
       t.proxy.username = std::string(v);
       return OUZEL_OK;
     case OUZEL_OPT_PROXY_PASSWORD:
-      t.proxy.password = std::string(v);
+      t.proxy.password = v;
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINTERNAL, absl::StrCat(spec.name, " is not a transport option"));
@@ -420,7 +421,7 @@ int GetTransportString(const TransportOptions& t, int32_t option, std::string* o
       *out = tls.key_file;
       return OUZEL_OK;
     case OUZEL_OPT_TLS_KEY_PASSWORD:
-      *out = tls.key_password;
+      *out = tls.key_password.str();
       return OUZEL_OK;
     case OUZEL_OPT_TLS_SERVER_NAME:
       *out = tls.server_name;
@@ -435,7 +436,7 @@ int GetTransportString(const TransportOptions& t, int32_t option, std::string* o
       *out = tls.psk_identity;
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY:
-      *out = tls.psk_key;
+      *out = tls.psk_key.str();
       return OUZEL_OK;
     case OUZEL_OPT_TLS_PSK_KEY_HEX:
       *out = absl::BytesToHexString(tls.psk_key);
@@ -458,7 +459,7 @@ int GetTransportString(const TransportOptions& t, int32_t option, std::string* o
       *out = t.proxy.username;
       return OUZEL_OK;
     case OUZEL_OPT_PROXY_PASSWORD:
-      *out = t.proxy.password;
+      *out = t.proxy.password.str();
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINTERNAL, absl::StrCat("option ", option, " is not a transport option"));

@@ -22,6 +22,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "cc/base/secret.h"
 
 namespace ouzel {
 
@@ -86,6 +87,15 @@ class ByteBuffer {
   absl::Span<const uint8_t> span() const { return absl::MakeConstSpan(data(), size()); }
   absl::string_view view() const {
     return absl::string_view(reinterpret_cast<const char*>(data()), size());
+  }
+  // Zeroes the consumed bytes and the spare capacity, keeping what is still queued: for a buffer
+  // that carried credentials (a proxy handshake), once they are sent.
+  void WipeSpare() {
+    const size_t end = bytes_.size();
+    bytes_.resize(bytes_.capacity());
+    SecureZero(bytes_.data(), begin_);
+    SecureZero(bytes_.data() + end, bytes_.size() - end);
+    bytes_.resize(end);
   }
   std::vector<uint8_t> Release() {
     Compact(/*always=*/true);

@@ -209,7 +209,7 @@ absl::StatusOr<ConnectPacket> DecodeConnect(uint8_t first_byte, absl::Span<const
   }
   if (has_password) {
     OUZEL_ASSIGN_OR_RETURN(absl::string_view password, r.ReadBinary());
-    p.password.emplace(password.data(), password.size());
+    p.password.emplace(password);
   }
   if (!r.empty()) {
     return MalformedPacketError(LengthRule(PacketType::kConnect, v), r.offset(),

@@ -21,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "cc/base/secret.h"
 #include "cc/codec/properties.h"
 #include "cc/codec/protocol_version.h"
 
@@ -69,7 +70,7 @@ struct ConnectPacket {
   bool clean_start = true;  // "Clean Session" in 3.x
   uint16_t keep_alive = 60;
   std::optional<std::string> username;
-  std::optional<std::string> password;  // binary
+  std::optional<SecretString> password;  // binary; zeroed when the packet is destroyed
   std::optional<Will> will;
   Properties properties;
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "cc/base/secret.h"
 #include "cc/codec/packets.h"
 #include "cc/codec/properties.h"
 #include "cc/codec/protocol_version.h"
@@ -52,7 +53,7 @@ struct SessionOptions {
   std::optional<bool> reconnect_clean_start;
   uint16_t keep_alive_seconds = 60;
   std::optional<std::string> username;
-  std::optional<std::string> password;
+  std::optional<SecretString> password;
   std::optional<Will> will;
   // MQTT 5 CONNECT properties set by the application (Session Expiry Interval, Receive Maximum,
   // Maximum Packet Size, Topic Alias Maximum, Request Response/Problem Information, User Property,

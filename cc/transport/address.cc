@@ -1,5 +1,6 @@
 #include "cc/transport/address.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -47,8 +48,20 @@ bool IsTlsScheme(Scheme scheme) { return scheme == Scheme::kMqtts || scheme == S
 
 namespace {
 
+// The URI as it may be shown: a password in it ("mqtt://user:pw@host") becomes "***".
+std::string Redacted(absl::string_view uri) {
+  const size_t sep = uri.find("://");
+  const size_t start = sep == absl::string_view::npos ? 0 : sep + 3;
+  const size_t end = std::min(uri.find_first_of("/?#", start), uri.size());
+  const size_t at = uri.substr(0, end).rfind('@');
+  if (at == absl::string_view::npos || at < start) return std::string(uri);
+  const size_t colon = uri.substr(0, at).find(':', start);
+  if (colon == absl::string_view::npos) return std::string(uri);
+  return absl::StrCat(uri.substr(0, colon + 1), "***", uri.substr(at));
+}
+
 absl::Status Invalid(absl::string_view uri, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(what, " in server address '", uri, "'"));
+  return absl::InvalidArgumentError(absl::StrCat(what, " in server address '", Redacted(uri), "'"));
 }
 
 std::optional<Scheme> SchemeFromName(absl::string_view name) {

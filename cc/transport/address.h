@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "cc/base/secret.h"
 
 namespace ouzel {
 
@@ -43,7 +44,7 @@ struct ServerAddress {
   // kWs/kWss: the request target ("/mqtt" unless given, query included). kUnix: the socket path.
   std::string path;
   std::optional<std::string> username;
-  std::optional<std::string> password;
+  std::optional<SecretString> password;
 
   // InvalidArgument naming what is wrong and where ("port 70000 out of range in 'x:70000'").
   static absl::StatusOr<ServerAddress> Parse(absl::string_view uri);

@@ -97,5 +97,19 @@ TEST(ServerAddressTest, RejectsMalformedAddressesWithTheReason) {
   EXPECT_NE(ParseError("unix://").find("missing socket path"), std::string::npos);
 }
 
+TEST(ServerAddressTest, ErrorsQuoteTheAddressWithoutItsPassword) {
+  EXPECT_EQ(ParseError("mqtt://alice:s3cret@broker:12ab"),
+            "invalid port '12ab' in server address 'mqtt://alice:***@broker:12ab'");
+  EXPECT_EQ(ParseError("alice:s3cret@bro ker"),
+            "invalid character ' ' in host in server address 'alice:***@bro ker'");
+  // '@' and ':' in the password itself, and a path after the authority.
+  EXPECT_EQ(ParseError("mqtt://alice:s3:c@ret@broker/x"),
+            "a path ('/x') is only meaningful for ws:// and wss:// in server address "
+            "'mqtt://alice:***@broker/x'");
+  // Nothing to hide: quoted as given.
+  EXPECT_EQ(ParseError("mqtt://alice@broker:0"),
+            "port 0 out of range 1..65535 in server address 'mqtt://alice@broker:0'");
+}
+
 }  // namespace
 }  // namespace ouzel

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cc/base/secret.h"
 
 namespace ouzel {
 namespace {
@@ -60,8 +61,14 @@ std::string HttpConnectRequest(absl::string_view host, uint16_t port, absl::stri
   std::string request = absl::StrCat("CONNECT ", authority, " HTTP/1.1\r\nHost: ", authority,
                                      "\r\nUser-Agent: ouzel\r\n");
   if (!username.empty()) {
-    absl::StrAppend(&request, "Proxy-Authorization: Basic ",
-                    absl::Base64Escape(absl::StrCat(username, ":", password)), "\r\n");
+    // Every buffer that held the credentials is zeroed; the request is reserved at its final size
+    // so appending never leaves a copy behind in a reallocated block. The caller wipes `request`.
+    std::string credentials = absl::StrCat(username, ":", password);
+    std::string encoded = absl::Base64Escape(credentials);
+    WipeString(&credentials);
+    request.reserve(request.size() + encoded.size() + 64);
+    absl::StrAppend(&request, "Proxy-Authorization: Basic ", encoded, "\r\n");
+    WipeString(&encoded);
   }
   absl::StrAppend(&request, "\r\n");
   return request;

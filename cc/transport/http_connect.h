@@ -26,7 +26,8 @@ absl::Status ValidateHttpConnectTarget(absl::string_view host, absl::string_view
                                        absl::string_view password);
 
 // "CONNECT host:port HTTP/1.1" with Host (IPv6 literals bracketed) and, when `username` is not
-// empty, "Proxy-Authorization: Basic base64(username:password)". Validate first.
+// empty, "Proxy-Authorization: Basic base64(username:password)". Validate first. The result holds
+// the credentials: wipe it (WipeString) once sent.
 std::string HttpConnectRequest(absl::string_view host, uint16_t port, absl::string_view username,
                                absl::string_view password);
 

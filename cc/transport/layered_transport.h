@@ -56,6 +56,9 @@ class LayeredTransport : public Transport {
   // The queue itself, for a layer that builds its output in place (WebSocket frames are encoded
   // straight into it rather than copied in from a scratch buffer).
   ByteBuffer* mutable_output() { return &output_; }
+  // Zeroes the output bytes already sent (and the buffer's spare room): after a handshake that
+  // carried credentials.
+  void WipeSentOutput() { output_.WipeSpare(); }
 
   Transport& inner() { return *inner_; }
   const Transport& inner() const { return *inner_; }

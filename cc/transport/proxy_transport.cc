@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "cc/base/secret.h"
 #include "cc/base/status_macros.h"
 #include "cc/transport/http_connect.h"
 #include "cc/transport/layered_transport.h"
@@ -32,6 +33,8 @@ class ProxyTransport final : public LayeredTransport {
         broker_(std::move(broker)),
         proxy_(std::move(proxy)),
         context_(std::move(context)) {}
+  // A handshake that failed half-way leaves the credentials in the output buffer.
+  ~ProxyTransport() override { WipeSentOutput(); }
 
   absl::Status StartConnect(absl::Time now, absl::Time deadline) override {
     std::optional<ResolvedAddress> literal =
@@ -103,6 +106,7 @@ class ProxyTransport final : public LayeredTransport {
       absl::StatusOr<size_t> used = Feed(bytes);
       if (!used.ok()) return Refused(used.status());
       if (Done()) {
+        WipeSentOutput();  // the request with the proxy credentials was sent
         // Bytes after the reply are the broker's: hand them to whoever reads the tunnel.
         absl::StrAppend(&tunnel_input_, bytes.substr(*used));
         return true;
@@ -128,6 +132,7 @@ class ProxyTransport final : public LayeredTransport {
           HttpConnectRequest(broker_.host, broker_.port, proxy_.username, proxy_.password);
       QueueOutput(
           absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(request.data()), request.size()));
+      WipeString(&request);
       return true;
     }
     if (!socks_target_.has_value()) {
@@ -167,6 +172,7 @@ class ProxyTransport final : public LayeredTransport {
   void QueueSocksOutput() {
     std::string out = socks_->TakeOutput();
     QueueOutput(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(out.data()), out.size()));
+    WipeString(&out);  // the SOCKS5 credentials message
   }
 
   // The message with the proxy and the broker in front.

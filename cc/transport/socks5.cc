@@ -106,7 +106,7 @@ std::string Socks5ReplyName(uint8_t reply) {
   }
 }
 
-Socks5Handshake::Socks5Handshake(Socks5Target target, std::string username, std::string password)
+Socks5Handshake::Socks5Handshake(Socks5Target target, std::string username, SecretString password)
     : target_(std::move(target)), username_(std::move(username)), password_(std::move(password)) {
   output_.push_back(static_cast<char>(kVersion));
   if (username_.empty()) {
@@ -180,7 +180,8 @@ absl::StatusOr<size_t> Socks5Handshake::FeedMethod(absl::string_view bytes) {
     output_.push_back(static_cast<char>(username_.size()));
     output_.append(username_);
     output_.push_back(static_cast<char>(password_.size()));
-    output_.append(password_);
+    output_.append(password_.data(), password_.size());
+    password_.clear();
     stage_ = Stage::kAuth;
     return n;
   }

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "cc/base/secret.h"
 #include "cc/transport/resolver.h"
 
 namespace ouzel {
@@ -41,7 +42,9 @@ std::string Socks5ReplyName(uint8_t reply);
 class Socks5Handshake {
  public:
   // Offers "no authentication", plus "username/password" when `username` is not empty.
-  Socks5Handshake(Socks5Target target, std::string username, std::string password);
+  // The password is zeroed once the credentials message is built; TakeOutput's result holds
+  // it then, and the caller wipes that (WipeString) once sent.
+  Socks5Handshake(Socks5Target target, std::string username, SecretString password);
 
   // InvalidArgument when something cannot be encoded: a name or a credential longer than 255
   // bytes, an empty name. Check before sending anything.
@@ -74,7 +77,7 @@ class Socks5Handshake {
 
   Socks5Target target_;
   std::string username_;
-  std::string password_;
+  SecretString password_;
   Stage stage_ = Stage::kMethod;
   std::string output_;
   std::string input_;  // the part of the current reply received so far

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,8 +14,10 @@
 #include <functional>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "cc/base/status_macros.h"
 #include "cc/transport/tls_errors.h"
 
@@ -118,14 +122,14 @@ absl::Status CheckOptions(const TlsOptions& o) {
 // pem_password_cb state: which password to give, and whether the file asked for one at all
 // (that is how an encrypted key without key_password is told from a file that is no key).
 struct PasswordRequest {
-  const std::string* password;
+  absl::string_view password;
   bool asked = false;
 };
 
 int ProvidePassword(char* buf, int size, int /*rwflag*/, void* userdata) {
   auto* request = static_cast<PasswordRequest*>(userdata);
   request->asked = true;
-  const std::string& p = *request->password;
+  const absl::string_view p = request->password;
   if (p.empty() || p.size() > static_cast<size_t>(size)) return -1;
   std::memcpy(buf, p.data(), p.size());
   return static_cast<int>(p.size());
@@ -133,13 +137,14 @@ int ProvidePassword(char* buf, int size, int /*rwflag*/, void* userdata) {
 
 absl::StatusOr<bssl::UniquePtr<EVP_PKEY>> LoadPrivateKey(const std::string& option,
                                                          const std::string& path,
-                                                         const std::string& password) {
+                                                         absl::string_view password) {
   OUZEL_RETURN_IF_ERROR(CheckReadableFile(option, path));
   bssl::UniquePtr<BIO> bio(BIO_new_file(path.c_str(), "r"));
   if (bio == nullptr) {
     return Invalid(absl::StrCat("cannot read ", option, " '", path, "': ", TakeSslErrorReason()));
   }
-  PasswordRequest request{&password};
+  // BoringSSL zeroes the buffer it hands ProvidePassword once the key is decrypted.
+  PasswordRequest request{password};
   ERR_clear_error();
   bssl::UniquePtr<EVP_PKEY> key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, &ProvidePassword, &request));
@@ -323,11 +328,32 @@ std::string FileIdentity(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Tells two secrets apart without keeping them: SHA-256 over a random salt drawn once per
+// process, then the secret (a fast unsalted hash of a short password would be easy to invert).
+std::string SecretDigest(absl::string_view secret) {
+  static uint8_t salt[16];
+  static const bool salted = RAND_bytes(salt, sizeof(salt)) == 1;
+  (void)salted;  // without randomness the salt stays zero: still a one-way digest
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, salt, sizeof(salt));
+  SHA256_Update(&ctx, secret.data(), secret.size());
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &ctx);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+}  // namespace
+
 std::string ContextKeyFor(const TlsOptions& o) {
   const bool system = o.ca_file.empty() && o.ca_path.empty() && o.use_system_cas;
-  // Secrets enter the key hashed: it is compared, never shown.
-  const size_t secrets =
-      std::hash<std::string>()(o.key_password) * 31 + std::hash<std::string>()(o.psk_key);
+  // Secrets enter the key as a salted digest: it is compared, never shown, and a cache entry
+  // outliving the options must not keep the secret either.
+  const std::string secrets =
+      absl::StrCat(SecretDigest(o.key_password), ",", SecretDigest(o.psk_key));
   return absl::StrJoin(
       {FileIdentity(o.ca_file), FileIdentity(o.ca_path), FileIdentity(o.cert_file),
        FileIdentity(o.key_file), system ? FileIdentity(kSystemCaFile) : std::string("-"),

@@ -314,7 +314,7 @@ unsigned TlsTransport::PskThunk(SSL* ssl, const char* hint, char* identity, unsi
                                 uint8_t* psk, unsigned max_psk) {
   auto* self = static_cast<TlsTransport*>(SSL_get_app_data(ssl));
   const std::string& id = self->options_.psk_identity;
-  const std::string& key = self->options_.psk_key;
+  const SecretString& key = self->options_.psk_key;
   // Lengths were checked when the context was made; BoringSSL's limits are the same.
   if (id.size() + 1 > max_identity || key.size() > max_psk) return 0;
   std::memcpy(identity, id.c_str(), id.size() + 1);

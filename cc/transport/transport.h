@@ -44,6 +44,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "cc/base/secret.h"
 #include "cc/transport/address.h"
 #include "cc/transport/waker.h"
 
@@ -77,7 +78,7 @@ struct TlsOptions {
   // Client certificate (PEM chain) and private key (PEM; encrypted keys need key_password).
   std::string cert_file;
   std::string key_file;
-  std::string key_password;
+  SecretString key_password;  // zeroed in every copy when it is destroyed
   // Verification. Both on by default; turning off verify_peer also skips the host name check
   // (the explicit insecure opt-out, paho's tls_insecure_set(True) turns off only the name check).
   bool verify_peer = true;
@@ -94,7 +95,7 @@ struct TlsOptions {
   // TLS-PSK (TLS 1.2 PSK cipher suites): set both to use a pre-shared key instead of
   // certificates; the key is raw bytes (mosquitto's psk = hex decoded).
   std::string psk_identity;
-  std::string psk_key;
+  SecretString psk_key;
   // Resume TLS sessions across reconnects to the same server (tickets / session ids kept in the
   // client's TlsSessionCache, see TransportContext). Saves a full handshake per reconnect.
   bool session_resumption = true;
@@ -120,7 +121,7 @@ struct ProxyOptions {
   std::string host;
   uint16_t port = 0;
   std::string username;  // empty: no authentication
-  std::string password;
+  SecretString password;
   // SOCKS5: send the broker's host name to the proxy (socks5h, the default) instead of
   // resolving it locally and sending an address. HTTP CONNECT always sends the name.
   bool remote_dns = true;

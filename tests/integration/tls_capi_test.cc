@@ -27,7 +27,7 @@ using ouzel::fixtures::TestCertificates;
 constexpr char kPskIdentity[] = "ouzel-capi-psk";
 constexpr char kPskKeyHex[] = "00112233445566778899aabbccddeeff";
 
-enum Listener : size_t { kGood = 0, kWrongHost, kRequireCert };
+enum Listener : size_t { kGood = 0, kWrongHost, kRequireCert, kWrongHostWss };
 
 class TlsCapiTest : public ::testing::Test {
  protected:
@@ -47,6 +47,10 @@ class TlsCapiTest : public ::testing::Test {
     o.tls.push_back(listener(certs_->server_cert, certs_->server_key, false));
     o.tls.push_back(listener(certs_->wrong_host_server_cert, certs_->wrong_host_server_key, false));
     o.tls.push_back(listener(certs_->server_cert, certs_->server_key, true));
+    MosquittoBroker::TlsListener wss =
+        listener(certs_->wrong_host_server_cert, certs_->wrong_host_server_key, false);
+    wss.websockets = true;
+    o.tls.push_back(wss);
     MosquittoBroker::PskListener psk;
     psk.identities = {{kPskIdentity, kPskKeyHex}};
     o.psk = psk;
@@ -172,6 +176,48 @@ TEST_F(TlsCapiTest, WrongHost_RefusedUnlessServerNameOrHostnameCheckOff) {
     auto c = TestClient::Create(o.get(), LoopMode::kCaller);
     ASSERT_TRUE(c);
     ASSERT_TRUE(ConnectAll({c.get()}));
+  }
+}
+
+// Nothing set but the URI (and the CA where the test needs the chain to pass): both checks are
+// on, for mqtts:// and wss://, for names and IP literals.
+TEST_F(TlsCapiTest, Defaults_VerifyChainAndHostName) {
+  {
+    Options o = BaseOptions(0, "tls-defaults", OUZEL_MQTT_V5);
+    for (int32_t option :
+         {OUZEL_OPT_TLS_VERIFY_PEER, OUZEL_OPT_TLS_VERIFY_HOSTNAME, OUZEL_OPT_TLS_USE_SYSTEM_CAS}) {
+      int64_t v = -1;
+      ASSERT_EQ(ouzel_options_get_int(o.get(), option, &v), OUZEL_OK);
+      EXPECT_EQ(v, 1) << "option " << option;
+    }
+  }
+  struct Case {
+    std::string uri;
+    bool trust_test_ca;
+    std::string reason;
+  };
+  const std::vector<int>& ports = broker_->tls_ports();
+  const std::vector<Case> cases = {
+      // The system's CAs do not include the test CA.
+      {absl::StrCat("mqtts://localhost:", ports[kGood]), false, "not among the trusted CAs"},
+      {absl::StrCat("wss://localhost:", ports[kWrongHostWss]), false, "not among the trusted CAs"},
+      // A trusted chain for another name.
+      {absl::StrCat("mqtts://localhost:", ports[kWrongHost]), true, "host name mismatch"},
+      {absl::StrCat("mqtts://127.0.0.1:", ports[kWrongHost]), true, "host name mismatch"},
+      {absl::StrCat("wss://localhost:", ports[kWrongHostWss]), true, "host name mismatch"},
+      {absl::StrCat("wss://127.0.0.1:", ports[kWrongHostWss]), true, "host name mismatch"},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.uri);
+    Options o = BaseOptions(0, "tls-defaults", OUZEL_MQTT_V5);
+    Set(o.get(), OUZEL_OPT_SERVER_URI, k.uri);
+    ExpectOk(ouzel_options_set_int(o.get(), OUZEL_OPT_RECONNECT, 0), "reconnect off");
+    if (k.trust_test_ca) Set(o.get(), OUZEL_OPT_TLS_CA_FILE, certs_->ca_cert);
+    auto c = TestClient::Create(o.get(), LoopMode::kCaller);
+    ASSERT_TRUE(c);
+    const ConnectFailRecord f = ExpectConnectFailure(c.get());
+    EXPECT_EQ(f.error, OUZEL_ETLS) << f.message;
+    EXPECT_TRUE(Contains(f.message, k.reason)) << f.message;
   }
 }
 
