@@ -771,7 +771,9 @@ _LIVE_CLIENTS = weakref.WeakSet()
 @atexit.register
 def _stop_loops_at_exit():
     # A loop_start thread is a daemon thread inside C; stop it while the interpreter still runs,
-    # so no engine callback tries to enter a finalizing interpreter.
+    # so no engine callback tries to enter a finalizing interpreter. Only then is the engine
+    # freed: the finalizers are kept out of weakref's own exit hook, which runs before this one
+    # (it is registered later) and would free an engine the thread is still inside.
     for client in list(_LIVE_CLIENTS):
         try:
             client._shutdown_at_exit()
@@ -1011,6 +1013,7 @@ class Client:
         self._cfuncs = _make_trampolines(self)
         self._finalizer = weakref.finalize(self, _free_client, self._engine, self._opts,
                                            self._cfuncs)
+        self._finalizer.atexit = False  # _stop_loops_at_exit frees it, after the loop stopped
         cf = self._cfuncs
         for setter, name in (
                 (lib.client_set_on_connect, "connect"),
@@ -2201,6 +2204,9 @@ class Client:
             self._loop_wakeup.set()
             self._lib.client_loop_stop(self._c)
             thread.join(2.0)
+            if thread.is_alive():
+                return  # stuck in a callback: leave the engine to the process's end
+        self._finalizer()
 
     # --- Callback plumbing --------------------------------------------------------------------
 
