@@ -12,6 +12,7 @@
 #include "ouzel/client.h"
 #include "ouzel/common.h"
 #include "ouzel/errors.h"
+#include "ouzel/events.h"
 #include "ouzel/loop.h"
 #include "ouzel/message.h"
 #include "ouzel/options.h"

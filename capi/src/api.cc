@@ -122,6 +122,12 @@ OUZEL_EXTERN const ouzel_api* ouzel_get_api(uint32_t version) {
       ouzel_option_ids,
       ouzel_client_state,
       ouzel_client_withhold_ack,
+      ouzel_event_init,
+      ouzel_client_poll_events,
+      ouzel_client_release_events,
+      ouzel_client_event_fd,
+      ouzel_client_interrupt_poll,
+      ouzel_client_want_read,
   };
   if (version == 0 || version > OUZEL_API_VERSION) return nullptr;
   return &kApiV1;

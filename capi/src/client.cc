@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capi/src/event_codes.h"
+#include "capi/src/events.h"
 #include "capi/src/handles.h"
 #include "capi/src/status_mapping.h"
 #include "capi/src/transport_options.h"
@@ -18,9 +20,12 @@
 
 namespace {
 
+using ouzel::capi::DropReasonCode;
+using ouzel::capi::EngineLogLevel;
 using ouzel::capi::Fail;
 using ouzel::capi::FromStatus;
 using ouzel::capi::Guarded;
+using ouzel::capi::LogLevelCode;
 
 // A registered C callback. Destroyed when the last copy of the std::function holding it goes
 // away, which is after the last call that could still be running: that is when the release hook
@@ -56,24 +61,17 @@ int Register(ouzel_client* client, Fn cb, void* user_data, ouzel_release_fn rele
   });
 }
 
-int32_t DropReasonCode(ouzel::DropReason r) {
-  switch (r) {
-    case ouzel::DropReason::kNone:
-      return OUZEL_DROP_NONE;
-    case ouzel::DropReason::kQueueFull:
-      return OUZEL_DROP_QUEUE_FULL;
-    case ouzel::DropReason::kSessionLost:
-      return OUZEL_DROP_SESSION_LOST;
-    case ouzel::DropReason::kTooLarge:
-      return OUZEL_DROP_TOO_LARGE;
-    case ouzel::DropReason::kRejected:
-      return OUZEL_DROP_REJECTED;
-    case ouzel::DropReason::kConnectionLost:
-      return OUZEL_DROP_CONNECTION_LOST;
-    case ouzel::DropReason::kCancelled:
-      return OUZEL_DROP_CANCELLED;
+// Register for the callbacks of events that a client with OUZEL_OPT_EVENT_QUEUE delivers through
+// its queue instead: refused there (they would never run).
+template <typename Fn, typename Setter, typename MakeAdapter>
+int RegisterQueued(ouzel_client* client, Fn cb, void* user_data, ouzel_release_fn release,
+                   Setter set, MakeAdapter make_adapter) {
+  if (client != nullptr && client->event_queue) {
+    return Fail(OUZEL_EINVAL,
+                "this client delivers its events through ouzel_client_poll_events "
+                "(OUZEL_OPT_EVENT_QUEUE): no callback for them");
   }
-  return OUZEL_DROP_NONE;
+  return Register(client, cb, user_data, release, std::move(set), std::move(make_adapter));
 }
 
 // Bytes of ouzel_delivery_status that a caller of `version` has: each version appends fields.
@@ -95,27 +93,6 @@ void FillStatus(const ouzel::MessageStatus& s, ouzel_delivery_status* out) {
   out->mid = s.packet_id;
   out->reason_code = s.reason_code;
   if (out->version >= 2) out->qos = s.qos;
-}
-
-int32_t LogLevelCode(ouzel::LogLevel level) {
-  switch (level) {
-    case ouzel::LogLevel::kDebug:
-      return OUZEL_LOG_DEBUG;
-    case ouzel::LogLevel::kInfo:
-      return OUZEL_LOG_INFO;
-    case ouzel::LogLevel::kWarning:
-      return OUZEL_LOG_WARNING;
-    case ouzel::LogLevel::kError:
-      return OUZEL_LOG_ERR;
-  }
-  return OUZEL_LOG_INFO;
-}
-
-ouzel::LogLevel EngineLogLevel(int32_t level) {
-  if (level >= OUZEL_LOG_DEBUG) return ouzel::LogLevel::kDebug;  // paho's DEBUG is 16
-  if (level >= OUZEL_LOG_ERR) return ouzel::LogLevel::kError;
-  if (level >= OUZEL_LOG_WARNING) return ouzel::LogLevel::kWarning;
-  return ouzel::LogLevel::kInfo;
 }
 
 int CheckQos(int32_t qos) {
@@ -161,12 +138,15 @@ OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts)
       if (rc != OUZEL_OK) return rc;
     }
     options.shared_store = store;
+    const bool event_queue = options.event_queue.enabled;
+    if (event_queue) ouzel::capi::UseCEvents(&options.event_queue);
     absl::StatusOr<std::unique_ptr<ouzel::Client>> c = ouzel::Client::Create(std::move(options));
     if (!c.ok()) return FromStatus(c.status());
     auto* handle = new ouzel_client();
     handle->client = *std::move(c);
     handle->store = std::move(store);
     handle->recovery = std::move(recovery);
+    handle->event_queue = event_queue;
     *out = handle;
     return OUZEL_OK;
   });
@@ -408,7 +388,7 @@ OUZEL_EXTERN int ouzel_client_reauthenticate(ouzel_client* client, const ouzel_p
 
 OUZEL_EXTERN int ouzel_client_set_on_connect(ouzel_client* client, ouzel_on_connect_fn cb,
                                              void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnConnect(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::ConnectedEvent& e) {
@@ -420,22 +400,15 @@ OUZEL_EXTERN int ouzel_client_set_on_connect(ouzel_client* client, ouzel_on_conn
 
 OUZEL_EXTERN int ouzel_client_set_on_connect_fail(ouzel_client* client, ouzel_on_connect_fail_fn cb,
                                                   void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release,
       [&](auto f) { client->client->SetOnConnectFailed(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::ConnectFailedEvent& e) {
           // The detail goes to ouzel_last_error_message for the callback to read.
-          int error;
-          if (e.reason_code.has_value()) {
-            error = Fail(OUZEL_EREFUSED,
-                         e.error.ok() ? absl::StrCat("the server refused the connection (CONNACK "
-                                                     "reason code ",
-                                                     *e.reason_code, ")")
-                                      : std::string(e.error.message()));
-          } else {
-            error = FromStatus(e.error);
-          }
+          std::string detail;
+          const int code = ouzel::capi::ConnectFailCode(e, &detail);
+          const int error = code == OUZEL_OK ? OUZEL_OK : Fail(code, detail);
           reg->fn(self, error, e.reason_code.has_value() ? *e.reason_code : -1, reg->user_data);
         };
       });
@@ -443,7 +416,7 @@ OUZEL_EXTERN int ouzel_client_set_on_connect_fail(ouzel_client* client, ouzel_on
 
 OUZEL_EXTERN int ouzel_client_set_on_disconnect(ouzel_client* client, ouzel_on_disconnect_fn cb,
                                                 void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release,
       [&](auto f) { client->client->SetOnDisconnect(std::move(f)); },
       [](ouzel_client* self, auto reg) {
@@ -459,7 +432,7 @@ OUZEL_EXTERN int ouzel_client_set_on_disconnect(ouzel_client* client, ouzel_on_d
 
 OUZEL_EXTERN int ouzel_client_set_on_message(ouzel_client* client, ouzel_on_message_fn cb,
                                              void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnMessage(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::Message& m) {
@@ -471,7 +444,7 @@ OUZEL_EXTERN int ouzel_client_set_on_message(ouzel_client* client, ouzel_on_mess
 
 OUZEL_EXTERN int ouzel_client_set_on_publish(ouzel_client* client, ouzel_on_publish_fn cb,
                                              void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnPublish(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::PublishDoneEvent& e) {
@@ -486,7 +459,7 @@ OUZEL_EXTERN int ouzel_client_set_on_publish(ouzel_client* client, ouzel_on_publ
 
 OUZEL_EXTERN int ouzel_client_set_on_subscribe(ouzel_client* client, ouzel_on_subscribe_fn cb,
                                                void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnSubscribe(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::SubscribeDoneEvent& e) {
@@ -499,7 +472,7 @@ OUZEL_EXTERN int ouzel_client_set_on_subscribe(ouzel_client* client, ouzel_on_su
 
 OUZEL_EXTERN int ouzel_client_set_on_unsubscribe(ouzel_client* client, ouzel_on_unsubscribe_fn cb,
                                                  void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release,
       [&](auto f) { client->client->SetOnUnsubscribe(std::move(f)); },
       [](ouzel_client* self, auto reg) {
@@ -513,7 +486,7 @@ OUZEL_EXTERN int ouzel_client_set_on_unsubscribe(ouzel_client* client, ouzel_on_
 
 OUZEL_EXTERN int ouzel_client_set_on_auth(ouzel_client* client, ouzel_on_auth_fn cb,
                                           void* user_data, ouzel_release_fn release) {
-  return Register(
+  return RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnAuth(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](const ouzel::AuthEvent& e) {
@@ -526,7 +499,7 @@ OUZEL_EXTERN int ouzel_client_set_on_auth(ouzel_client* client, ouzel_on_auth_fn
 OUZEL_EXTERN int ouzel_client_set_on_log(ouzel_client* client, ouzel_on_log_fn cb,
                                          int32_t min_level, void* user_data,
                                          ouzel_release_fn release) {
-  int rc = Register(
+  int rc = RegisterQueued(
       client, cb, user_data, release, [&](auto f) { client->client->SetOnLog(std::move(f)); },
       [](ouzel_client* self, auto reg) {
         return [self, reg](ouzel::LogLevel level, absl::string_view message) {

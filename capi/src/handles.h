@@ -73,6 +73,8 @@ struct ouzel_client {
   // and keep it as long as they need it; this reference serves the flush after a publish.
   std::shared_ptr<ouzel::capi::StoreFront> store;
   ouzel::capi::RecoverySummary recovery;
+  // OUZEL_OPT_EVENT_QUEUE: events are polled (events.cc), not delivered to callbacks.
+  bool event_queue = false;
 };
 
 #endif  // OUZEL_CAPI_SRC_HANDLES_H_

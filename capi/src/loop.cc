@@ -71,6 +71,10 @@ OUZEL_EXTERN int32_t ouzel_client_want_write(const ouzel_client* client) {
   return client != nullptr && client->client->WantWrite() ? 1 : 0;
 }
 
+OUZEL_EXTERN int32_t ouzel_client_want_read(const ouzel_client* client) {
+  return client != nullptr && client->client->WantRead() ? 1 : 0;
+}
+
 OUZEL_EXTERN int ouzel_client_loop_read(ouzel_client* client) {
   return Guarded([&] {
     if (client == nullptr) return Fail(OUZEL_EINVAL, "client must not be NULL");

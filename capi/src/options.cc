@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "capi/src/events.h"
 #include "capi/src/handles.h"
 #include "capi/src/option_table.h"
 #include "capi/src/status_mapping.h"
@@ -131,6 +132,9 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         o.transport.bind_port = static_cast<uint16_t>(value);
         return OUZEL_OK;
       default:
+        if (ouzel::capi::IsEventQueueOption(option)) {  // ouzel/events.h
+          return ouzel::capi::SetEventQueueOption(&o.event_queue, option, value);
+        }
         if (option >= 60 && option <= 79) {  // persistence (ouzel/persistence.h)
           return ouzel::capi::SetPersistenceInt(&opts->persistence, option, value);
         }

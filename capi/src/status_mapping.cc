@@ -80,6 +80,8 @@ int FromStatus(const absl::Status& status) {
   return CodeFor(status);
 }
 
+int CodeOf(const absl::Status& status) { return status.ok() ? OUZEL_OK : CodeFor(status); }
+
 absl::Status StatusFromCode(int code, absl::string_view message) {
   std::string text(message);
   switch (code) {

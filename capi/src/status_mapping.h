@@ -17,6 +17,8 @@ namespace ouzel::capi {
 
 // The OUZEL_E* code for `status` (OUZEL_OK for OK). Records its message as the thread's last error.
 int FromStatus(const absl::Status& status);
+// The same code without recording anything (for errors reported as data, e.g. in events).
+int CodeOf(const absl::Status& status);
 // The reverse, for errors the application reports to the engine (a custom transport's slots):
 // a status that FromStatus maps back to `code` for OUZEL_EIO, ETLS, EREFUSED, ETIMEDOUT,
 // EPROTOCOL, ENOTFOUND, ENOTSUP and EINVAL. Any other code gives an Unavailable status (OUZEL_EIO)

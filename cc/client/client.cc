@@ -73,6 +73,10 @@ absl::StatusOr<std::vector<ServerAddress>> PrepareOptions(ClientOptions& options
   if (options.connect_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("connect_timeout must be positive");
   }
+  if (options.event_queue.enabled &&
+      (options.event_queue.max_messages == 0 || options.event_queue.max_bytes == 0)) {
+    return absl::InvalidArgumentError("event queue bounds must be at least 1");
+  }
   if (absl::Status valid = Session::ValidateOptions(options.session); !valid.ok()) return valid;
   return servers;
 }
@@ -84,14 +88,23 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   if (!servers.ok()) return servers.status();
   absl::StatusOr<std::shared_ptr<Waker>> waker = Waker::Create();
   if (!waker.ok()) return waker.status();
+  std::unique_ptr<client_internal::EventQueue> event_queue;
+  if (options.event_queue.enabled) {
+    absl::StatusOr<std::unique_ptr<client_internal::EventQueue>> q =
+        client_internal::EventQueue::Create(options.event_queue, options.session.manual_ack);
+    if (!q.ok()) return q.status();
+    event_queue = *std::move(q);
+  }
   auto core = std::make_shared<client_internal::Core>(std::move(options), *std::move(servers),
-                                                      std::move(*waker));
+                                                      std::move(*waker), std::move(event_queue));
   return std::unique_ptr<Client>(new Client(std::move(core)));
 }
 
 Client::Client(std::shared_ptr<client_internal::Core> core) : core_(std::move(core)) {}
 
 Client::~Client() {
+  // Polls blocked in PollEvents return Cancelled and leave before anything they use changes.
+  core_->CloseEventQueue();
   std::shared_ptr<client_internal::Core> core = std::move(core_);
   core->Shutdown();
 }
@@ -244,6 +257,23 @@ absl::Status Client::LoopMisc() {
   return core->LoopMisc();
 }
 std::optional<absl::Duration> Client::NextTimeout() const { return core_->NextTimeout(); }
+bool Client::WantRead() const { return core_->WantRead(); }
+
+absl::StatusOr<size_t> Client::PollEvents(std::vector<QueuedEvent*>& out, size_t max,
+                                          absl::Duration timeout) {
+  return core_->PollEvents(out, max, timeout);
+}
+absl::Status Client::ReleaseEvents(absl::Span<const EventRelease> releases) {
+  return core_->ReleaseEvents(releases);
+}
+absl::Status Client::ReleaseEvents(absl::Span<QueuedEvent* const> events) {
+  std::vector<EventRelease> releases;
+  releases.reserve(events.size());
+  for (const QueuedEvent* e : events) releases.push_back({e->id(), e->ack_on_release});
+  return core_->ReleaseEvents(releases);
+}
+int Client::EventFd() const { return core_->EventFd(); }
+absl::Status Client::InterruptPoll() { return core_->InterruptPoll(); }
 ClientStats Client::Stats() const { return core_->Stats(); }
 std::string Client::ClientId() const { return core_->ClientId(); }
 SessionState Client::session_state() const { return core_->session_state(); }

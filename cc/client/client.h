@@ -38,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "cc/client/client_options.h"
 #include "cc/session/session.h"
 
@@ -188,6 +189,30 @@ class Client {
   absl::Status LoopMisc();
   // Time until LoopMisc must run (zero: now); nullopt when nothing is scheduled.
   std::optional<absl::Duration> NextTimeout() const;
+  // True while Socket() is to be watched for reading: false without a socket, and while reading
+  // is paused because the event queue is at its bounds (WakeFd() becomes readable once releases
+  // made room; ask again after each loop call).
+  bool WantRead() const;
+
+  // --- Event queue (ClientOptions::event_queue.enabled; thread-safe) ---------------------------
+  // Moves up to `max` waiting events into `out` (appended), in order, waiting up to `timeout` for
+  // the first (zero: no wait; InfiniteDuration: until one arrives), and returns how many. Needs a
+  // loop running elsewhere. 0 after the timeout or InterruptPoll. Cancelled once the Client is
+  // being destroyed (a blocked poll returns then, and ~Client waits for it); FailedPrecondition
+  // without the queue, or inside one of this client's hooks.
+  absl::StatusOr<size_t> PollEvents(std::vector<QueuedEvent*>& out, size_t max,
+                                    absl::Duration timeout);
+  // Hands polled events back, any subset in any order: frees them, sends the acknowledgements of
+  // released QoS 1/2 messages whose `ack` is set (in arrival order), and resumes reading when it
+  // was paused for room. InvalidArgument, with nothing released, for an id not polled from this
+  // client, already released or given twice.
+  absl::Status ReleaseEvents(absl::Span<const EventRelease> releases);
+  // The same for polled events, each acknowledged per its ack_on_release.
+  absl::Status ReleaseEvents(absl::Span<QueuedEvent* const> events);
+  // Readable while events wait to be polled (level-triggered); -1 without the queue.
+  int EventFd() const;
+  // Makes one blocked PollEvents (or the next call) return 0. FailedPrecondition without the queue.
+  absl::Status InterruptPoll();
 
   // --- Queries (thread-safe) ---------------------------------------------------------------------
   ClientStats Stats() const;

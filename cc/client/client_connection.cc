@@ -117,6 +117,9 @@ void Core::DropLink(absl::Time now, absl::Status status, bool schedule) {
   write_off_ = 0;
   copied_ = 0;
   close_deadline_ = absl::InfiniteFuture();
+  // Bytes held back for room in the event queue go with their connection: the server sends its
+  // QoS 1/2 messages again on a resumed session (none was acknowledged).
+  ClearPausedReading();
   bool accepted = link_accepted_;
   link_accepted_ = false;
   if (!status.ok()) {

@@ -15,7 +15,8 @@ namespace {
 thread_local DriveScope* t_driving = nullptr;
 }  // namespace
 
-Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::shared_ptr<Waker> waker)
+Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::shared_ptr<Waker> waker,
+           std::unique_ptr<EventQueue> event_queue)
     : options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : MonotonicClock::Get()),
       waker_(std::move(waker)),
@@ -24,6 +25,7 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       tls_sessions_(std::make_shared<TlsSessionCache>()),
       store_(options_.store != nullptr ? options_.store : options_.shared_store.get()),
       app_manual_ack_(options_.session.manual_ack),
+      event_queue_(std::move(event_queue)),
       session_(WithManualAck(options_.session), store_),
       callbacks_(std::make_shared<ClientCallbacks>()),
       servers_(std::move(servers)),
@@ -37,6 +39,12 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       backoff_(options_.reconnect_min_delay, options_.reconnect_max_delay,
                options_.reconnect_jitter, std::random_device{}()) {
   read_buf_.resize(std::max<size_t>(options_.read_buffer_bytes, 1024));
+  if (event_queue_) {
+    // LogEvents are queued from the queue's own threshold, as a registered on_log would be.
+    const std::optional<LogLevel>& level = event_queue_->options().log_level;
+    has_log_callback_.store(level.has_value());
+    if (level.has_value()) log_level_.store(static_cast<uint8_t>(*level));
+  }
 }
 
 Core::~Core() {

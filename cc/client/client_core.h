@@ -26,6 +26,7 @@
 #include "cc/client/backoff.h"
 #include "cc/client/client.h"
 #include "cc/client/client_options.h"
+#include "cc/client/event_queue.h"
 #include "cc/session/session.h"
 #include "cc/transport/address.h"
 #include "cc/transport/tls_transport.h"
@@ -34,14 +35,6 @@
 
 namespace ouzel {
 namespace client_internal {
-
-struct LogEvent {
-  LogLevel level;
-  std::string text;
-};
-
-// Everything the driver hands to callbacks, in order.
-using ClientEvent = std::variant<SessionEvent, LogEvent>;
 
 // One entry of the stack of clients the current thread is driving (a callback of one client may
 // drive another); see Core::IsLoopThread.
@@ -77,7 +70,9 @@ inline bool IsTerminal(DeliveryState s) {
 
 class Core : public std::enable_shared_from_this<Core> {
  public:
-  Core(ClientOptions options, std::vector<ServerAddress> servers, std::shared_ptr<Waker> waker);
+  // `event_queue`: made by Client::Create when options.event_queue.enabled, else null.
+  Core(ClientOptions options, std::vector<ServerAddress> servers, std::shared_ptr<Waker> waker,
+       std::unique_ptr<EventQueue> event_queue);
   ~Core();
 
   // --- Thread-safe API ---------------------------------------------------------------------------
@@ -122,6 +117,19 @@ class Core : public std::enable_shared_from_this<Core> {
   SessionState session_state() const;
   // ~Client: stop, join, tear down (or defer when called from a callback).
   void Shutdown();
+
+  // --- Event queue (client_events.cc; thread-safe) -----------------------------------------------
+  absl::StatusOr<size_t> PollEvents(std::vector<QueuedEvent*>& out, size_t max,
+                                    absl::Duration timeout);
+  absl::Status ReleaseEvents(absl::Span<const EventRelease> releases);
+  int EventFd() const { return event_queue_ ? event_queue_->fd() : -1; }
+  absl::Status InterruptPoll();
+  // ~Client, first: polls return Cancelled, and none is left inside when this returns.
+  void CloseEventQueue() {
+    if (event_queue_) event_queue_->Close();
+  }
+  // A socket to read, and reading not paused for lack of room in the event queue.
+  bool WantRead() const { return Socket() >= 0 && !read_paused_mirror_.load(); }
 
  private:
   // RAII ownership of the driver. At most one thread drives at a time.
@@ -178,6 +186,17 @@ class Core : public std::enable_shared_from_this<Core> {
   void Invoke(const ClientCallbacks& callbacks, ClientEvent& event);
   // Without manual_ack: acknowledges a delivered QoS 1/2 message after its callback returned.
   void AutoAck(const ClientEvent& event);
+  // Acknowledges a received QoS 1/2 message now, or once the transport is down while the session
+  // is closing (acks_after_close_). mu_ held.
+  void AckLocked(uint16_t packet_id);
+  // Received bytes to the session. With an event queue, only as far as it has room: the rest is
+  // held back in unread_ and reading pauses. mu_ held.
+  void FeedSessionLocked(absl::Span<const uint8_t> bytes, absl::Time now);
+  // Reading paused: hands held-back bytes to the session as room allows. True when none are left
+  // (reading resumed), false while still paused.
+  bool ResumeReading(absl::Time now);
+  // Forgets held-back bytes with the link they came on.
+  void ClearPausedReading();
   // Moves the session's events into pending_events_ and does the bookkeeping. mu_ held.
   void TakeSessionEventsLocked(absl::Time now);
   absl::Time NextWakeTime() const;
@@ -201,6 +220,8 @@ class Core : public std::enable_shared_from_this<Core> {
   SessionStore* const store_;
   // The application acknowledges (Ack) itself; otherwise AutoAck does, after on_message.
   const bool app_manual_ack_;
+  // ClientOptions::event_queue: events go here instead of to callbacks (null without).
+  const std::unique_ptr<EventQueue> event_queue_;
 
   // --- Shared state, guarded by mu_
   // ---------------------------------------------------------------
@@ -250,6 +271,7 @@ class Core : public std::enable_shared_from_this<Core> {
   std::atomic<uint64_t> messages_sent_{0}, messages_received_{0}, bytes_sent_{0},
       bytes_received_{0}, connect_attempts_{0}, connections_{0}, reconnects_{0};
   std::atomic<int> last_disconnect_reason_{-1};
+  std::atomic<bool> read_paused_mirror_{false};  // read_paused_, for WantRead
 
   // --- Driver-only state
   // --------------------------------------------------------------------------
@@ -266,6 +288,10 @@ class Core : public std::enable_shared_from_this<Core> {
   size_t write_off_ = 0;
   size_t copied_ = 0;
   std::vector<uint8_t> read_buf_;
+  // Event queue at its bounds: reading is paused, and these bytes (read, not yet handed to the
+  // session) wait for room. At most one read's worth.
+  bool read_paused_ = false;
+  ByteBuffer unread_;
   std::vector<ClientEvent> pending_events_;
   std::shared_ptr<const ClientCallbacks> callbacks_snapshot_;
   uint64_t callbacks_snapshot_gen_ = 0;
@@ -293,6 +319,7 @@ class Core : public std::enable_shared_from_this<Core> {
   // Automatic acks of messages handled while the session was closing (DISCONNECT written): no
   // packet may follow DISCONNECT, so they are applied once the transport is down, where they
   // write nothing but still mark QoS 2 messages handled (PUBREC/PUBCOMP when the server resends).
+  // Guarded by mu_ (ReleaseEvents adds to it from the application's threads).
   std::vector<uint16_t> acks_after_close_;
   // The message whose on_message runs now (null otherwise), and whether WithholdAck was called.
   const Message* delivering_ = nullptr;

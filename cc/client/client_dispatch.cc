@@ -20,6 +20,7 @@ void Core::TakeSessionEventsLocked(absl::Time now) {
   std::vector<SessionEvent> events = session_.TakeEvents();
   bool notify = false;
   for (SessionEvent& e : events) {
+    if (event_queue_) event_queue_->NoteTakenLocked(e, session_.session_resumed());
     if (auto* done = std::get_if<PublishDoneEvent>(&e)) {
       if (done->status.state == DeliveryState::kAcknowledged) {
         messages_sent_.fetch_add(1, std::memory_order_relaxed);
@@ -85,6 +86,12 @@ const ClientCallbacks* Core::CurrentCallbacks() {
 }
 
 void Core::Dispatch() {
+  if (event_queue_) {
+    // The whole batch in one go: one wake-up for the poller however many events.
+    if (!closing_.load()) event_queue_->Push(pending_events_);
+    pending_events_.clear();
+    return;
+  }
   for (size_t i = 0; i < pending_events_.size(); ++i) {
     if (closing_.load()) break;
     ClientEvent event = std::move(pending_events_[i]);
@@ -153,15 +160,9 @@ void Core::AutoAck(const ClientEvent& event) {
     }
     return;
   }
-  if (session_.state() == SessionState::kDisconnecting) {
-    acks_after_close_.push_back(m->message.packet_id);
-    return;
-  }
   // Messages are dispatched in arrival order, so the acks keep that order [MQTT-4.6.0-2/3]; the
-  // bytes go out with the FlushOutput that follows every Dispatch in DoMisc. NotFound (a QoS 1
-  // message of a connection that has closed, a held QoS 2 message of a lost session) needs no
-  // ack: the server sends it again or has forgotten it.
-  session_.Ack(m->message.packet_id, Now()).IgnoreError();
+  // bytes go out with the FlushOutput that follows every Dispatch in DoMisc.
+  AckLocked(m->message.packet_id);
 }
 
 void Core::SyncSocketHooks() {

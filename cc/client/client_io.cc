@@ -8,6 +8,8 @@ namespace client_internal {
 size_t Core::ReadAvailable(absl::Time now) {
   size_t total = 0;
   for (int i = 0; i < kMaxReadsPerCall && link_ == Link::kUp; ++i) {
+    // The event queue is full: nothing more is read until releases make room.
+    if (read_paused_ && !ResumeReading(now)) break;
     absl::StatusOr<size_t> r = transport_->Read(absl::MakeSpan(read_buf_));
     if (!r.ok()) {
       DropLink(now, r.status(), /*schedule=*/true);
@@ -18,9 +20,10 @@ size_t Core::ReadAvailable(absl::Time now) {
       total += n;
       bytes_received_.fetch_add(n, std::memory_order_relaxed);
       std::lock_guard<std::mutex> lock(mu_);
-      session_.OnBytesReceived(absl::MakeConstSpan(read_buf_.data(), n), now);
+      FeedSessionLocked(absl::MakeConstSpan(read_buf_.data(), n), now);
       TakeSessionEventsLocked(now);
       if (session_.wants_close()) break;  // nothing more is read from a connection being closed
+      if (read_paused_) break;
     }
     // Level-triggered: a short read means the socket is drained (no extra EAGAIN syscall).
     if (n < read_buf_.size() && !transport_->HasBufferedInput()) break;

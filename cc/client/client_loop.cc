@@ -185,15 +185,19 @@ void Core::Iterate(absl::Duration max_wait, bool dispatch) {
   if (fd >= 0) {
     short events = 0;
     IoInterest interest = transport_->interest();
-    if (link_ == Link::kUp || WantsRead(interest)) events |= POLLIN;
+    // Paused reading (event queue full) leaves the socket unwatched for input: the waker says
+    // when releases made room.
+    if ((link_ == Link::kUp && !read_paused_) || WantsRead(interest)) events |= POLLIN;
     if (WantsWrite(interest) || (link_ == Link::kUp && write_off_ < write_buf_.size())) {
       events |= POLLOUT;
     }
     fds[1] = {fd, events, 0};
-    nfds = 2;
+    // Without interest the descriptor is left out: a hang-up would otherwise be reported at
+    // once, again and again, while nothing is read.
+    if (events != 0) nfds = 2;
   }
   absl::Duration wait = std::min(max_wait, NextWakeTime() - Now());
-  if (transport_ && link_ == Link::kUp && transport_->HasBufferedInput()) {
+  if (transport_ && link_ == Link::kUp && !read_paused_ && transport_->HasBufferedInput()) {
     wait = absl::ZeroDuration();
   }
   wait = std::max(wait, absl::ZeroDuration());
@@ -210,11 +214,20 @@ void Core::Iterate(absl::Duration max_wait, bool dispatch) {
     if (link_ == Link::kConnecting) {
       ContinueAttempt(now);
     } else if (link_ == Link::kUp) {
-      if (re & (POLLIN | POLLERR | POLLHUP)) ReadAvailable(now);
+      if (read_paused_ && (re & (POLLERR | POLLHUP))) {
+        DropLink(now,
+                 absl::UnavailableError(
+                     "the connection failed while reading was paused (event queue full)"),
+                 /*schedule=*/true);
+      } else if (re & (POLLIN | POLLERR | POLLHUP)) {
+        ReadAvailable(now);
+      }
       if (link_ == Link::kUp && (re & POLLOUT)) FlushOutput(now);
     }
   }
-  if (transport_ && link_ == Link::kUp && transport_->HasBufferedInput()) ReadAvailable(now);
+  if (transport_ && link_ == Link::kUp && !read_paused_ && transport_->HasBufferedInput()) {
+    ReadAvailable(now);
+  }
   waker_->Consume();
   DoMisc(Now(), dispatch);
 }
@@ -228,8 +241,10 @@ void Core::DoMisc(absl::Time now, bool dispatch) {
     ProcessRequests(now);
     if (closing_.load()) return;
     RunTimers(now);
+    // Releases made room in the event queue (they wake the loop): held-back bytes go first.
+    if (read_paused_ && link_ == Link::kUp) ResumeReading(now);
     // Bytes a transport holds decoded (TLS records) never make its socket readable again.
-    if (link_ == Link::kUp && transport_->HasBufferedInput()) ReadAvailable(now);
+    if (link_ == Link::kUp && !read_paused_ && transport_->HasBufferedInput()) ReadAvailable(now);
     FlushOutput(now);
     MaybeClose(now);
     if (!dispatch || pending_events_.empty()) break;
@@ -243,7 +258,7 @@ void Core::DoMisc(absl::Time now, bool dispatch) {
   }
   // Still buffered after a full batch of reads: ask for another call (external loops watch
   // WakeFd; the other modes see the waker in their next poll).
-  if (link_ == Link::kUp && transport_->HasBufferedInput()) waker_->Wake();
+  if (link_ == Link::kUp && !read_paused_ && transport_->HasBufferedInput()) waker_->Wake();
   UpdateExternalState();
 }
 

@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "cc/base/clock.h"
+#include "cc/client/queued_event.h"
 #include "cc/session/session_events.h"
 #include "cc/session/session_options.h"
 #include "cc/session/session_store.h"
@@ -85,6 +86,9 @@ struct ClientOptions {
   std::string thread_name = "ouzel-loop";
   // Messages below this level are not even formatted. Changeable with Client::SetLogLevel.
   LogLevel log_level = LogLevel::kWarning;
+  // Events through a queue the application polls (Client::PollEvents) instead of callbacks;
+  // see queued_event.h. Fixed at creation.
+  EventQueueOptions event_queue;
 };
 
 // Event handlers. Every one is optional. They run on the loop thread, one at a time per client,

@@ -18,7 +18,8 @@ void Core::UpdateCallbacks(const std::function<void(ClientCallbacks&)>& edit) {
     if (closing_.load()) return;
     auto next = std::make_shared<ClientCallbacks>(callbacks_ ? *callbacks_ : ClientCallbacks{});
     edit(*next);
-    has_log_callback_.store(static_cast<bool>(next->on_log));
+    // With an event queue LogEvents are queued per its options, whatever the callbacks.
+    if (!event_queue_) has_log_callback_.store(static_cast<bool>(next->on_log));
     old = std::move(callbacks_);
     callbacks_ = std::move(next);
     callbacks_gen_.fetch_add(1);
@@ -198,6 +199,10 @@ absl::Status Core::UpdateOptions(ClientOptions options, std::vector<ServerAddres
       return absl::InvalidArgumentError(
           "manual acknowledgement cannot change on an existing session (create a new client)");
     }
+    if (!options.event_queue.SameQueue(options_.event_queue)) {
+      return absl::InvalidArgumentError(
+          "the event queue options cannot change on an existing client (create a new client)");
+    }
     OUZEL_RETURN_IF_ERROR(session_.UpdateOptions(WithManualAck(std::move(options.session)),
                                                  as_first_connection, Now()));
     servers_ = std::move(servers);
@@ -259,7 +264,8 @@ absl::Status Core::Ack(uint16_t packet_id) {
     std::lock_guard<std::mutex> lock(mu_);
     if (closing_.load()) return absl::CancelledError("the client is being destroyed");
     auto withheld = std::find(withheld_.begin(), withheld_.end(), packet_id);
-    if (!app_manual_ack_ && withheld == withheld_.end()) {
+    // With an event queue, a message released with its acknowledgement withheld is acked here.
+    if (!app_manual_ack_ && !event_queue_ && withheld == withheld_.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Ack needs SessionOptions::manual_ack, or a message whose acknowledgement WithholdAck "
           "kept back on this connection (packet id ",

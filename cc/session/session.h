@@ -181,6 +181,9 @@ class Session : private InboundSink, private OutboundSink {
 
   // --- Queries -----------------------------------------------------------------------------------
   SessionState state() const { return state_; }
+  // Whether the latest accepted CONNACK continued the session state we had (Session Present; for
+  // 3.1, which cannot say, whether we asked to resume). False: a new session (QoS 2 state reset).
+  bool session_resumed() const { return session_resumed_; }
   // Live messages, and the last SessionOptions::finished_status_history finished ones.
   std::optional<MessageStatus> StatusOf(MessageToken token) const;
   size_t queued_count() const;
@@ -281,6 +284,7 @@ class Session : private InboundSink, private OutboundSink {
 
   // Session-level state.
   bool first_connection_ = true;         // until the first accepted CONNACK
+  bool session_resumed_ = false;         // see session_resumed()
   bool restored_session_ = false;        // the store held a session not yet resumed
   uint32_t connect_session_expiry_ = 0;  // Session Expiry Interval CONNECT sends (v5)
   uint32_t session_expiry_ = 0;          // in force (CONNACK or DISCONNECT may change it)

@@ -252,6 +252,7 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
   // (a re-sent PUBLISH is a new publication; a PUBREL for an unknown id still gets a PUBCOMP).
   const bool session_present =
       connack.session_present || (options_.version == ProtocolVersion::kV31 && !clean_start_sent_);
+  session_resumed_ = session_present;
   if (!session_present && !clean_start_sent_) {
     Log(LogLevel::kWarning,
         "the broker has no session for us (Session Present = 0 after asking to resume)");

@@ -14,6 +14,7 @@
 #include "ouzel/client.h"
 #include "ouzel/common.h"
 #include "ouzel/errors.h"
+#include "ouzel/events.h"
 #include "ouzel/loop.h"
 #include "ouzel/message.h"
 #include "ouzel/options.h"
@@ -188,6 +189,13 @@ typedef struct ouzel_api {
   int (*option_ids)(const int32_t** out, size_t* out_count);
   int32_t (*client_state)(const ouzel_client* client);
   int (*client_withhold_ack)(ouzel_client* client);
+  int (*event_init)(ouzel_event* events, uint32_t version);
+  int (*client_poll_events)(ouzel_client* client, ouzel_event* events, size_t max,
+                            int32_t timeout_ms);
+  int (*client_release_events)(ouzel_client* client, ouzel_event* events, size_t count);
+  int32_t (*client_event_fd)(const ouzel_client* client);
+  int (*client_interrupt_poll)(ouzel_client* client);
+  int32_t (*client_want_read)(const ouzel_client* client);
 } ouzel_api;
 
 /* The function table for `version` (OUZEL_API_VERSION of the caller's header), or NULL when the

@@ -45,7 +45,9 @@ OUZEL_EXTERN int ouzel_client_new(ouzel_client** out, const ouzel_options* opts)
 /* Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
  * published), calls every release hook once, and frees the client. Pending messages end as dropped
  * (cancelled). NULL is a no-op. Inside one of this client's callbacks the free is deferred until
- * the callback returns. Not thread-safe with other calls on the same client. */
+ * the callback returns. Not thread-safe with other calls on the same client, except
+ * ouzel_client_poll_events (ouzel/events.h): polls waiting at that moment return OUZEL_ECLOSED,
+ * and the free waits for them to return before freeing anything; events not released are freed. */
 OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
 
 /* --- Connection ---------------------------------------------------------------------------- */
@@ -60,7 +62,8 @@ OUZEL_EXTERN void ouzel_client_free(ouzel_client* client);
  * connection does (paho's connect() after a disconnect); otherwise OUZEL_OPT_RECONNECT_CLEAN_START
  * decides, as for any reconnection. What the session is built on cannot change:
  * OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
- * and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
+ * OUZEL_OPT_NUMBER_QOS0_MESSAGES and the event queue's (OUZEL_OPT_EVENT_QUEUE*) must equal the
+ * client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
  * and the session store (OUZEL_OPT_PERSISTENCE_*, ouzel_options_set_store) keep their creation
  * values. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
  * flags; nothing changes then). Thread-safe. */
@@ -243,7 +246,10 @@ OUZEL_EXTERN int ouzel_client_reauthenticate(ouzel_client* client, const ouzel_p
 
 /* --- Callbacks ----------------------------------------------------------------------------- */
 /* Each setter replaces the previous callback (whose release hook then runs) and returns OUZEL_OK;
- * `cb` NULL removes it. Thread-safe. */
+ * `cb` NULL removes it. On a client created with OUZEL_OPT_EVENT_QUEUE = 1 the setters for events
+ * the queue delivers (connect, connect_fail, disconnect, message, publish, subscribe, unsubscribe,
+ * auth, log) return OUZEL_EINVAL and keep nothing (the release hook does not run); the
+ * pre-connect and socket hooks work as usual. Thread-safe. */
 
 /* A CONNACK accepted the connection (reason_code is then 0); session_present 0/1; props: CONNACK
  * properties (borrowed; empty for 3.x). A refusing CONNACK arrives in on_connect_fail instead,

@@ -3,10 +3,11 @@
  * One driver, three ways to run it:
  *  1. A library-owned thread: ouzel_client_loop_start / ouzel_client_loop_stop.
  *  2. The caller's thread: ouzel_client_loop (one iteration) or ouzel_client_loop_forever.
- *  3. An external event loop (epoll, libuv, asyncio, Go): watch ouzel_client_socket for reading,
- * and for writing while ouzel_client_want_write is 1; call ouzel_client_loop_read /
- *     ouzel_client_loop_write when ready and ouzel_client_loop_misc at least every
- *     ouzel_client_next_timeout_ms.
+ *  3. An external event loop (epoll, libuv, asyncio, Go): watch ouzel_client_socket for reading
+ *     while ouzel_client_want_read is 1 and for writing while ouzel_client_want_write is 1, and
+ *     ouzel_client_wake_fd for reading; call ouzel_client_loop_read / ouzel_client_loop_write
+ *     when ready and ouzel_client_loop_misc when the wake descriptor is readable and at least
+ *     every ouzel_client_next_timeout_ms.
  * Use one of them at a time per client. Callbacks run inside these calls (or on the library's
  * thread for mode 1).
  */
@@ -42,6 +43,12 @@ OUZEL_EXTERN int32_t ouzel_client_socket(const ouzel_client* client);
 OUZEL_EXTERN int32_t ouzel_client_wake_fd(const ouzel_client* client);
 /* 1 when output is waiting (watch the socket for writing), else 0. Thread-safe. */
 OUZEL_EXTERN int32_t ouzel_client_want_write(const ouzel_client* client);
+/* 1 while the client reads from its socket (watch it for reading), else 0: no socket, or a client
+ * with OUZEL_OPT_EVENT_QUEUE whose unreleased messages reached the queue's bounds (ouzel/events.h).
+ * Reading resumes when releases make room; the wake descriptor then becomes readable, so an
+ * external loop that calls ouzel_client_loop_misc for it and asks again after every loop call
+ * never spins on a socket the client will not read. Thread-safe. */
+OUZEL_EXTERN int32_t ouzel_client_want_read(const ouzel_client* client);
 /* Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there. */
 OUZEL_EXTERN int ouzel_client_loop_read(ouzel_client* client);
 /* Writes what is waiting, as much as the socket takes. */
