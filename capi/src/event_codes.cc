@@ -50,9 +50,10 @@ LogLevel EngineLogLevel(int32_t level) {
 
 int ConnectFailCode(const ConnectFailedEvent& event, std::string* detail) {
   if (event.reason_code.has_value()) {
-    *detail = event.error.ok() ? absl::StrCat("the server refused the connection (CONNACK reason "
-                                              "code ",
-                                              *event.reason_code, ")")
+    *detail = event.error.ok() ? absl::StrCat(
+                                     "the server refused the connection (CONNACK reason "
+                                     "code ",
+                                     *event.reason_code, ")")
                                : std::string(event.error.message());
     return OUZEL_EREFUSED;
   }

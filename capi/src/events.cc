@@ -30,7 +30,9 @@ struct CEvent : QueuedEvent {
 // internal_ carries the event's id, never a pointer: releasing an event twice, or one from
 // another client, is then found out without touching freed memory.
 void* IdToInternal(uint64_t id) { return reinterpret_cast<void*>(static_cast<uintptr_t>(id)); }
-uint64_t InternalToId(const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); }
+uint64_t InternalToId(const void* p) {
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p));
+}
 
 void SetText(ouzel_event* out, const std::string& text) {
   out->text = text.data();
