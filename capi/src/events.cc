@@ -119,14 +119,6 @@ void Fill(CEvent* node, ouzel_event* out) {
   }
 }
 
-constexpr int64_t kMaxMessagesBound = std::numeric_limits<int32_t>::max();
-constexpr int64_t kMaxBytesBound = int64_t{1} << 62;
-
-int OutOfRange(int32_t option, int64_t value, int64_t lo, int64_t hi) {
-  return Fail(OUZEL_EINVAL,
-              absl::StrCat("option ", option, ": ", value, " is outside ", lo, "..", hi));
-}
-
 }  // namespace
 
 void UseCEvents(EventQueueOptions* options) {
@@ -137,41 +129,41 @@ bool IsEventQueueOption(int32_t option) {
   return option >= OUZEL_OPT_EVENT_QUEUE && option <= OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL;
 }
 
-int SetEventQueueOption(EventQueueOptions* options, int32_t option, int64_t value) {
+int SetEventQueueOption(ouzel_options* opts, int32_t option, int64_t value) {
+  // Ranges were checked against the option table (option_table.cc) before this.
+  EventQueueOptions* options = &opts->options.event_queue;
   switch (option) {
     case OUZEL_OPT_EVENT_QUEUE:
-      if (value != 0 && value != 1) return OutOfRange(option, value, 0, 1);
       options->enabled = value == 1;
       return OUZEL_OK;
     case OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES:
-      if (value < 1 || value > kMaxMessagesBound) {
-        return OutOfRange(option, value, 1, kMaxMessagesBound);
-      }
       options->max_messages = static_cast<size_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_EVENT_QUEUE_MAX_BYTES:
-      if (value < 1 || value > kMaxBytesBound) return OutOfRange(option, value, 1, kMaxBytesBound);
       options->max_bytes = static_cast<size_t>(value);
       return OUZEL_OK;
     case OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL:
       if (value == 0) {
         options->log_level.reset();
+        opts->event_queue_log_level = 0;
         return OUZEL_OK;
       }
       if (value != OUZEL_LOG_INFO && value != OUZEL_LOG_NOTICE && value != OUZEL_LOG_WARNING &&
           value != OUZEL_LOG_ERR && value != OUZEL_LOG_DEBUG) {
-        return Fail(OUZEL_EINVAL,
-                    absl::StrCat("option ", option, ": ", value,
-                                 " is not 0 or an OUZEL_LOG_* level (1, 2, 4, 8, 16)"));
+        return Fail(OUZEL_EINVAL, absl::StrCat("OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL: ", value,
+                                               " is not 0 or an OUZEL_LOG_* level (1, 2, 4, 8, "
+                                               "16)"));
       }
       options->log_level = EngineLogLevel(static_cast<int32_t>(value));
+      opts->event_queue_log_level = static_cast<int32_t>(value);
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINVAL, absl::StrCat("option ", option, " is not an event queue option"));
   }
 }
 
-int GetEventQueueOption(const EventQueueOptions& options, int32_t option, int64_t* out) {
+int GetEventQueueOption(const ouzel_options& opts, int32_t option, int64_t* out) {
+  const EventQueueOptions& options = opts.options.event_queue;
   switch (option) {
     case OUZEL_OPT_EVENT_QUEUE:
       *out = options.enabled ? 1 : 0;
@@ -183,7 +175,7 @@ int GetEventQueueOption(const EventQueueOptions& options, int32_t option, int64_
       *out = static_cast<int64_t>(options.max_bytes);
       return OUZEL_OK;
     case OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL:
-      *out = options.log_level.has_value() ? LogLevelCode(*options.log_level) : 0;
+      *out = opts.event_queue_log_level;
       return OUZEL_OK;
     default:
       return Fail(OUZEL_EINVAL, absl::StrCat("option ", option, " is not an event queue option"));

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "cc/client/queued_event.h"
+#include "ouzel/options.h"
 
 namespace ouzel::capi {
 
@@ -16,8 +17,8 @@ void UseCEvents(EventQueueOptions* options);
 // OUZEL_OPT_EVENT_QUEUE*: whether `option` is one of them, setting one (validated; nothing
 // changes on error) and reading one back.
 bool IsEventQueueOption(int32_t option);
-int SetEventQueueOption(EventQueueOptions* options, int32_t option, int64_t value);
-int GetEventQueueOption(const EventQueueOptions& options, int32_t option, int64_t* out);
+int SetEventQueueOption(ouzel_options* opts, int32_t option, int64_t value);
+int GetEventQueueOption(const ouzel_options& opts, int32_t option, int64_t* out);
 
 }  // namespace ouzel::capi
 

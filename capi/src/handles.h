@@ -61,6 +61,9 @@ struct ouzel_options {
   }
 
   ouzel::ClientOptions options;
+  // OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL as set (options.event_queue.log_level is the engine's level,
+  // which has no NOTICE), so it reads back as given.
+  int32_t event_queue_log_level = 0;
   ouzel::capi::PersistenceSettings persistence;  // turned into options.shared_store by client_new
   // What ouzel_options_get_string last returned (borrowed by the caller until the next call).
   // It may be a password, so it is zeroed when replaced or freed, like the secrets in `options`.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capi/src/status_mapping.h"
+#include "ouzel/client.h"
 #include "ouzel/errors.h"
 #include "ouzel/options.h"
 #include "ouzel/persistence.h"
@@ -55,6 +56,10 @@ constexpr OptionSpec kOptions[] = {
     OUZEL_OPT_ROW(OUZEL_OPT_TCP_NODELAY, kInt, 0, 0, 1),
     OUZEL_OPT_ROW(OUZEL_OPT_NUMBER_QOS0_MESSAGES, kInt, kFixed, 0, 1),
     OUZEL_OPT_ROW(OUZEL_OPT_PING_TIMEOUT_MS, kInt, 0, 0, kI32),
+    OUZEL_OPT_ROW(OUZEL_OPT_EVENT_QUEUE, kInt, kFixed, 0, 1),
+    OUZEL_OPT_ROW(OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES, kInt, kFixed, 1, kI32),
+    OUZEL_OPT_ROW(OUZEL_OPT_EVENT_QUEUE_MAX_BYTES, kInt, kFixed, 1, int64_t{1} << 62),
+    OUZEL_OPT_ROW(OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL, kInt, kFixed | kEnum, 0, OUZEL_LOG_DEBUG),
     OUZEL_OPT_ROW(OUZEL_OPT_TLS_USE_SYSTEM_CAS, kInt, 0, 0, 1),
     OUZEL_OPT_ROW(OUZEL_OPT_TLS_VERIFY_PEER, kInt, 0, 0, 1),
     OUZEL_OPT_ROW(OUZEL_OPT_TLS_VERIFY_HOSTNAME, kInt, 0, 0, 1),

@@ -133,7 +133,7 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
         return OUZEL_OK;
       default:
         if (ouzel::capi::IsEventQueueOption(option)) {  // ouzel/events.h
-          return ouzel::capi::SetEventQueueOption(&o.event_queue, option, value);
+          return ouzel::capi::SetEventQueueOption(opts, option, value);
         }
         if (option >= 60 && option <= 79) {  // persistence (ouzel/persistence.h)
           return ouzel::capi::SetPersistenceInt(&opts->persistence, option, value);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "capi/src/events.h"
 #include "capi/src/handles.h"
 #include "capi/src/option_table.h"
 #include "capi/src/status_mapping.h"
@@ -101,6 +102,9 @@ int GetInt(const ouzel_options& opts, const OptionSpec& spec, int64_t* out) {
       *out = o.transport.bind_port;
       return OUZEL_OK;
     default:
+      if (ouzel::capi::IsEventQueueOption(spec.id)) {
+        return ouzel::capi::GetEventQueueOption(opts, spec.id, out);
+      }
       if (spec.id >= 60 && spec.id <= 79) {
         return ouzel::capi::GetPersistenceInt(opts.persistence, spec.id, out);
       }

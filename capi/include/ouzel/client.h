@@ -216,9 +216,10 @@ OUZEL_EXTERN int ouzel_client_unsubscribe(ouzel_client* client, const char* cons
                                           const size_t* lens, size_t count,
                                           const ouzel_properties* props, int32_t* out_mid);
 
-/* Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, and
- * in automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
- * current connection. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
+/* Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, in
+ * automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
+ * current connection, and on an event queue client (ouzel/events.h) a message event released
+ * with ack_on_release 0. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
  * messages arrived. OUZEL_ENOTFOUND for an unknown mid (or one of a connection that has ended:
  * the server sends that message again), OUZEL_EINVAL (a mid outside 1..65535; in automatic mode a
  * mid that was not withheld). Thread-safe. */

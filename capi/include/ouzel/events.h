@@ -37,7 +37,10 @@
  * withhold the acknowledgement (the handler failed): the message then holds one slot of the
  * server's send window until ouzel_client_ack(mid) or the connection ends, and the server sends it
  * again when a kept session resumes. Acknowledgements leave in the order the messages arrived, as
- * MQTT requires. A process that crashes before releasing has acknowledged nothing.
+ * MQTT requires, so those of later messages wait behind a withheld one. A process that crashes
+ * before releasing has acknowledged nothing. A message of a connection that has ended is not
+ * acknowledged when released (the server sends QoS 1 messages again on the next connection, maybe
+ * under the same packet identifier); a QoS 2 one is while the session lasts.
  *
  * Back-pressure, never loss: message events waiting in the queue or polled and not yet released
  * count against OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES and OUZEL_OPT_EVENT_QUEUE_MAX_BYTES (topic +
@@ -46,8 +49,10 @@
  * the unacknowledged ones filling its send window; TCP flow control holds QoS 0). Keepalive
  * PINGREQs are still sent while reading is paused, and the wait for PINGRESP is suspended (the
  * client is not reading, so a missing answer says nothing about the server). Nothing is dropped.
- * Other events are not bounded: they are bounded by what the application itself does (its
- * publishes, subscribes and connects).
+ * The bytes bound counts topic + payload; the last message read may pass it. An external loop
+ * watches the socket for reading only while ouzel_client_want_read is 1 (ouzel/loop.h); the wake
+ * descriptor tells it when releases made room. Other events are not bounded: they are bounded by
+ * what the application itself does (its publishes, subscribes and connects).
  */
 #ifndef OUZEL_EVENTS_H
 #define OUZEL_EVENTS_H
@@ -76,7 +81,9 @@ typedef struct ouzel_event {
   uint32_t version; /* OUZEL_EVENT_VERSION; see ouzel_client_poll_events */
   int32_t type;     /* OUZEL_EVENT_* */
   /* CONNECT_FAILED, DISCONNECTED: OUZEL_E* (DISCONNECTED: OUZEL_OK after
-   * ouzel_client_disconnect, OUZEL_ECLOSED when ouzel_client_reconnect dropped it). */
+   * ouzel_client_disconnect, OUZEL_ECLOSED when ouzel_client_reconnect dropped it).
+   * SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: OUZEL_OK, or why no acknowledgement will come (the
+   * connection closed first; reason_code_count is 0 then). */
   int32_t error;
   /* CONNECTED: 0; CONNECT_FAILED: the CONNACK code or -1 when none came; DISCONNECTED: the
    * DISCONNECT reason (ours or the server's); PUBLISH_DONE: the PUBACK/PUBREC/PUBCOMP code
