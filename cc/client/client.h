@@ -2,7 +2,8 @@
 // one driver that moves data between them, run in any of three ways:
 //   1. a library-owned thread:  LoopStart() / LoopStop();
 //   2. the caller's thread:     Loop(timeout) / LoopForever();
-//   3. an external event loop:  watch Socket() (read; write while WantWrite()) and WakeFd() (read),
+//   3. an external event loop:  watch Socket() (read while WantRead(); write while WantWrite())
+//      and WakeFd() (read),
 //      call LoopRead() / LoopWrite() when ready and LoopMisc() when WakeFd() is readable or
 //      NextTimeout() has passed; the on_socket_* hooks say when the socket or write interest
 //      changes.
@@ -14,7 +15,9 @@
 // one at a time, in protocol order; any call is allowed inside them except the blocking ones
 // (Connect, WaitForPublish, LoopStop's join, the loop functions), which return FailedPrecondition
 // there instead of deadlocking. Destroying the Client inside its own callback is deferred until
-// the callback returns. docs/threading.md has the whole contract.
+// the callback returns. docs/threading.md has the whole contract. With
+// ClientOptions::event_queue there are no callbacks: events wait in a queue the application
+// drains on its own threads (PollEvents / ReleaseEvents; docs/events.md).
 //
 //   ClientOptions o;
 //   o.servers = {"mqtt://localhost:1883"};
