@@ -179,8 +179,8 @@ int main(int argc, char** argv) {
       !drain_until(c, &t, &t.received, COUNT, "messages")) {
     goto done;
   }
-  printf("events: %d publishes acknowledged and %d messages received in %d wake-ups\n",
-         t.completed, t.received, t.wakeups);
+  printf("events: %d publishes acknowledged and %d messages received in %d wake-ups\n", t.completed,
+         t.received, t.wakeups);
   /* The failed handler's message, acknowledged now (until then a reconnection would have brought
    * it back). */
   if (!ok(ouzel_client_ack(c, t.withheld_mid), "ack")) goto done;

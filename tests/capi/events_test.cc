@@ -54,8 +54,8 @@ TEST(EventQueueOptions, DefaultsBoundsAndReadBack) {
   EXPECT_EQ(ouzel_options_set_int(o, OUZEL_OPT_EVENT_QUEUE, 2), OUZEL_EINVAL);
   EXPECT_EQ(ouzel_options_set_int(o, OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL, 3), OUZEL_EINVAL);
   EXPECT_EQ(GetInt(o, OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL), 0);  // refused: unchanged
-  for (int32_t level : {OUZEL_LOG_INFO, OUZEL_LOG_NOTICE, OUZEL_LOG_WARNING, OUZEL_LOG_ERR,
-                        OUZEL_LOG_DEBUG, 0}) {
+  for (int32_t level :
+       {OUZEL_LOG_INFO, OUZEL_LOG_NOTICE, OUZEL_LOG_WARNING, OUZEL_LOG_ERR, OUZEL_LOG_DEBUG, 0}) {
     EXPECT_EQ(ouzel_options_set_int(o, OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL, level), OUZEL_OK);
     EXPECT_EQ(GetInt(o, OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL), level);
   }
