@@ -44,6 +44,17 @@ void SetProperties(CEvent* node, ouzel_event* out, const Properties& properties)
   out->properties = &node->properties;
 }
 
+// SUBSCRIBE_DONE / UNSUBSCRIBE_DONE: the two acks carry the same fields.
+template <typename DoneEvent>
+void FillRequestDone(CEvent* node, ouzel_event* out, int32_t type, const DoneEvent& e) {
+  out->type = type;
+  out->mid = e.packet_id;
+  out->error = CodeOf(e.error);
+  out->reason_codes = e.reason_codes.empty() ? nullptr : e.reason_codes.data();
+  out->reason_code_count = e.reason_codes.size();
+  SetProperties(node, out, e.properties);
+}
+
 // Fills `out` (already zeroed) from the event held by `node`.
 void Fill(CEvent* node, ouzel_event* out) {
   out->internal_ = IdToInternal(node->id());
@@ -99,19 +110,9 @@ void Fill(CEvent* node, ouzel_event* out) {
     SetText(out, node->text);
     SetProperties(node, out, d->properties);
   } else if (const auto* s = std::get_if<SubscribeDoneEvent>(&e)) {
-    out->type = OUZEL_EVENT_SUBSCRIBE_DONE;
-    out->mid = s->packet_id;
-    out->error = CodeOf(s->error);
-    out->reason_codes = s->reason_codes.empty() ? nullptr : s->reason_codes.data();
-    out->reason_code_count = s->reason_codes.size();
-    SetProperties(node, out, s->properties);
+    FillRequestDone(node, out, OUZEL_EVENT_SUBSCRIBE_DONE, *s);
   } else if (const auto* u = std::get_if<UnsubscribeDoneEvent>(&e)) {
-    out->type = OUZEL_EVENT_UNSUBSCRIBE_DONE;
-    out->mid = u->packet_id;
-    out->error = CodeOf(u->error);
-    out->reason_codes = u->reason_codes.empty() ? nullptr : u->reason_codes.data();
-    out->reason_code_count = u->reason_codes.size();
-    SetProperties(node, out, u->properties);
+    FillRequestDone(node, out, OUZEL_EVENT_UNSUBSCRIBE_DONE, *u);
   } else if (const auto* a = std::get_if<AuthEvent>(&e)) {
     out->type = OUZEL_EVENT_AUTH;
     out->reason_code = a->reason_code;

@@ -9,6 +9,22 @@
 
 namespace ouzel_it {
 
+ouzel::fixtures::MosquittoBroker* EventQueueBrokerTest::broker_ = nullptr;
+
+void EventQueueBrokerTest::SetUpTestSuite() {
+  ouzel::fixtures::MosquittoBroker::Options o;
+  o.extra_config = {"max_queued_messages 0"};
+  o.max_inflight_messages = 1000;
+  auto b = ouzel::fixtures::MosquittoBroker::Start(o);
+  ASSERT_TRUE(b.ok()) << b.status();
+  broker_ = b->release();
+}
+
+void EventQueueBrokerTest::TearDownTestSuite() {
+  delete broker_;
+  broker_ = nullptr;
+}
+
 SeenEvent Copy(const ouzel_event& e) {
   SeenEvent s;
   s.type = e.type;

@@ -22,10 +22,25 @@
 #include <thread>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "ouzel.h"
+#include "tests/fixtures/mosquitto_fixture.h"
 #include "tests/integration/capi_harness.h"
 
 namespace ouzel_it {
+
+// One Mosquitto per test suite, configured for stalled consumers: no per-client queue limit (it
+// must hold whatever a consumer has not taken) and a send window of 1,000, past the bounds the
+// tests set, so the client's back-pressure is what holds QoS 1 too.
+class EventQueueBrokerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static int port() { return broker_->port(); }
+
+ private:
+  static ouzel::fixtures::MosquittoBroker* broker_;
+};
 
 // What a test looks at in one event, copied out before the event is released.
 struct SeenEvent {

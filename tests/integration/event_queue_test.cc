@@ -10,36 +10,13 @@
 
 #include "gtest/gtest.h"
 #include "ouzel.h"
-#include "tests/fixtures/mosquitto_fixture.h"
 #include "tests/integration/capi_harness.h"
 #include "tests/integration/event_queue_harness.h"
 
 namespace ouzel_it {
 namespace {
 
-using ouzel::fixtures::MosquittoBroker;
-
-class EventQueueTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    MosquittoBroker::Options o;
-    // The broker must hold whatever a stalled subscriber has not taken: no per-client limit.
-    o.extra_config = {"max_queued_messages 0"};
-    // Past the stalled consumers' bound: the client's back-pressure is what holds QoS 1 too.
-    o.max_inflight_messages = 1000;
-    auto b = MosquittoBroker::Start(o);
-    ASSERT_TRUE(b.ok()) << b.status();
-    broker_ = b->release();
-  }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  static int port() { return broker_->port(); }
-
-  static MosquittoBroker* broker_;
-};
-MosquittoBroker* EventQueueTest::broker_ = nullptr;
+using EventQueueTest = EventQueueBrokerTest;
 
 // A persistent session (v5: Session Expiry Interval 300 s).
 Options PersistentOptions(int port, const std::string& id) {
