@@ -71,6 +71,11 @@ OPT_FOLLOW_SERVER_REFERENCE = 17
 OPT_TCP_NODELAY = 18
 OPT_NUMBER_QOS0_MESSAGES = 19
 OPT_PING_TIMEOUT_MS = 20
+# events.h (the event queue)
+OPT_EVENT_QUEUE = 21
+OPT_EVENT_QUEUE_MAX_MESSAGES = 22
+OPT_EVENT_QUEUE_MAX_BYTES = 23
+OPT_EVENT_QUEUE_LOG_LEVEL = 24
 OPT_RECONNECT_CLEAN_START = 80
 OPT_BIND_PORT = 81
 # Transports (TLS, WebSockets, proxies)
@@ -258,6 +263,34 @@ class DeliveryStatus(Structure):
 
 
 DELIVERY_STATUS_VERSION = 2
+
+
+# --- events.h ------------------------------------------------------------------------------------
+EVENT_CONNECTED = 1
+EVENT_CONNECT_FAILED = 2
+EVENT_DISCONNECTED = 3
+EVENT_MESSAGE = 4
+EVENT_PUBLISH_DONE = 5
+EVENT_SUBSCRIBE_DONE = 6
+EVENT_UNSUBSCRIBE_DONE = 7
+EVENT_AUTH = 8
+EVENT_LOG = 9
+
+
+class Event(Structure):
+    """ouzel_event (version 1)."""
+    _fields_ = [("version", c_uint32), ("type", c_int32), ("error", c_int32),
+                ("reason_code", c_int32), ("session_present", c_int32), ("by_server", c_int32),
+                ("mid", c_int32), ("qos", c_int32), ("retain", c_int32), ("dup", c_int32),
+                ("state", c_int32), ("drop_reason", c_int32), ("level", c_int32),
+                ("ack_on_release", c_int32), ("token", c_uint64), ("topic", c_void_p),
+                ("topic_len", c_size_t), ("payload", c_void_p), ("payload_len", c_size_t),
+                ("message", c_void_p), ("properties", c_void_p), ("reason_codes", c_void_p),
+                ("reason_code_count", c_size_t), ("text", c_void_p), ("text_len", c_size_t),
+                ("internal_", c_void_p)]
+
+
+EVENT_VERSION = 1
 
 
 class OptionInfo(Structure):
@@ -467,6 +500,13 @@ _SIGNATURES = {
     "client_loop_write": (c_int, [client_p]),
     "client_loop_misc": (c_int, [client_p]),
     "client_next_timeout_ms": (c_int32, [client_p]),
+    "client_want_read": (c_int32, [client_p]),
+    # events.h
+    "event_init": (c_int, [POINTER(Event), c_uint32]),
+    "client_poll_events": (c_int, [client_p, POINTER(Event), c_size_t, c_int32]),
+    "client_release_events": (c_int, [client_p, POINTER(Event), c_size_t]),
+    "client_event_fd": (c_int32, [client_p]),
+    "client_interrupt_poll": (c_int, [client_p]),
     # persistence.h, sys/store.h
     "persistence_report_init": (c_int, [POINTER(PersistenceReport), c_uint32]),
     "client_persistence_report": (c_int, [client_p, POINTER(PersistenceReport)]),

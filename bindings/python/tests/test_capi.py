@@ -66,6 +66,40 @@ def test_struct_inits_accept_their_version():
     assert r.summary == b""
 
 
+def test_event_struct_matches_the_library():
+    # The last field is the one a layout mistake would shift: a refused connection's
+    # CONNECT_FAILED event must come back with its detail text and an id in internal_.
+    lib = C.lib()
+    assert ctypes.sizeof(C.Event) == 152  # sizeof(ouzel_event) on LP64
+    o = C.options_p()
+    assert lib.options_new(ctypes.byref(o)) == C.OK
+    assert lib.options_set_string(o, C.OPT_SERVER_URI, b"mqtt://127.0.0.1:1", 18) == C.OK
+    assert lib.options_set_int(o, C.OPT_EVENT_QUEUE, 1) == C.OK
+    assert lib.options_set_int(o, C.OPT_RECONNECT, 0) == C.OK
+    c = C.client_p()
+    assert lib.client_new(ctypes.byref(c), o) == C.OK
+    lib.options_free(o)
+    events = (C.Event * 8)()
+    assert lib.event_init(events, C.EVENT_VERSION) == C.OK
+    assert lib.client_loop_start(c) == C.OK
+    assert lib.client_connect(c) == C.OK
+    failed = None
+    for _ in range(100):
+        n = lib.client_poll_events(c, events, 8, 100)
+        assert n >= 0
+        for e in events[:n]:
+            if e.type == C.EVENT_CONNECT_FAILED:
+                failed = (e.error, e.reason_code, ctypes.string_at(e.text, e.text_len),
+                          e.internal_ is not None, e.properties is not None)
+        assert lib.client_release_events(c, events, n) == C.OK
+        if failed:
+            break
+    lib.client_free(c)
+    assert failed is not None
+    error, reason, text, has_id, has_properties = failed
+    assert error == C.EIO and reason == -1 and text and has_id and has_properties
+
+
 def test_options_errors_carry_the_detail():
     lib = C.lib()
     o = C.options_p()
