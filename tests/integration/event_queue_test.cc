@@ -146,6 +146,20 @@ INSTANTIATE_TEST_SUITE_P(LoopModesAndQos, StalledConsumerTest,
                                   std::to_string(std::get<1>(info.param));
                          });
 
+// Polls until `count` events are held in `events` (none released).
+size_t TakeWithoutRelease(QueueClient* c, std::vector<ouzel_event>* events, size_t count) {
+  size_t got = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (got < count && std::chrono::steady_clock::now() < deadline) {
+    // The first element of the array passed names the layout.
+    ouzel_event_init(events->data() + got, OUZEL_EVENT_VERSION);
+    const int n = ouzel_client_poll_events(c->get(), events->data() + got, count - got, 200);
+    if (n < 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
 class CrashSafetyTest : public EventQueueTest, public ::testing::WithParamInterface<int> {};
 
 // A process that took messages but died before releasing them acknowledged none: its successor
@@ -162,17 +176,8 @@ TEST_P(CrashSafetyTest, MessagesNotReleased_NotAcknowledged_SentAgainToTheNextPr
     ASSERT_TRUE(first->ConnectAndWait());
     ASSERT_TRUE(first->SubscribeAndWait(topic, qos));
     ASSERT_TRUE(PublishNumbered(port(), id + "-pub", topic, 0, kCount, qos));
-    std::vector<ouzel_event> taken(64);
-    ouzel_event_init(taken.data(), OUZEL_EVENT_VERSION);
-    size_t got = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (got < kCount && std::chrono::steady_clock::now() < deadline) {
-      const int n =
-          ouzel_client_poll_events(first->get(), taken.data() + got, taken.size() - got, 200);
-      ASSERT_GE(n, 0);
-      got += static_cast<size_t>(n);
-    }
-    ASSERT_EQ(got, static_cast<size_t>(kCount));
+    std::vector<ouzel_event> taken(kCount);
+    ASSERT_EQ(TakeWithoutRelease(first.get(), &taken, kCount), static_cast<size_t>(kCount));
     // "Crash": freed with the events still held (ouzel_client_free frees them, acks nothing).
     first->Free();
   }
@@ -208,19 +213,6 @@ INSTANTIATE_TEST_SUITE_P(Qos, CrashSafetyTest, ::testing::Values(1, 2),
                          [](const ::testing::TestParamInfo<int>& info) {
                            return "Qos" + std::to_string(info.param);
                          });
-
-// Polls until `count` events are held in `events` (none released).
-size_t TakeWithoutRelease(QueueClient* c, std::vector<ouzel_event>* events, size_t count) {
-  ouzel_event_init(events->data(), OUZEL_EVENT_VERSION);
-  size_t got = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (got < count && std::chrono::steady_clock::now() < deadline) {
-    const int n = ouzel_client_poll_events(c->get(), events->data() + got, count - got, 200);
-    if (n < 0) break;
-    got += static_cast<size_t>(n);
-  }
-  return got;
-}
 
 // A new connection on the same session, once the broker has read every acknowledgement
 // released so far.
