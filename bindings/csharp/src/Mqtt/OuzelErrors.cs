@@ -1,0 +1,67 @@
+// One place that turns an OUZEL_E* code into the matching exception. The thread-local detail
+// (ouzel_last_error_message) is read by Check right after the failing call, on the same thread,
+// before any other Ouzel call can replace it.
+using System;
+using System.Globalization;
+using Ouzel.Interop;
+
+namespace Ouzel.Mqtt
+{
+    static unsafe class OuzelErrors
+    {
+        // Throws the exception for a failed call's return code; returns rc when it is >= 0.
+        internal static int Check(int rc, string paramName = null)
+        {
+            if (rc >= 0) return rc;
+            throw Create(rc, Utf8.FromNul(Capi.ouzel_last_error_message()), null, paramName);
+        }
+
+        internal static string Describe(OuzelError error, string detail, int? reasonCode)
+        {
+            string text = Utf8.FromNul(Capi.ouzel_strerror((int)error));
+            if (reasonCode.HasValue)
+                text += " (reason code 0x" + reasonCode.Value.ToString("X2", CultureInfo.InvariantCulture) + ")";
+            if (!string.IsNullOrEmpty(detail)) text += ": " + detail;
+            return text;
+        }
+
+        // The exception for `rc` with its detail; for events (CONNECT_FAILED, DISCONNECTED) the
+        // detail is the event's text and the reason code the server's.
+        internal static Exception Create(int rc, string detail, int? reasonCode = null, string paramName = null)
+        {
+            switch ((OuzelError)rc)
+            {
+                case OuzelError.InvalidArgument:
+                    return new OuzelArgumentException(detail, paramName);
+                case OuzelError.NotConnected:
+                    return new MqttClientNotConnectedException(detail);
+                case OuzelError.QueueFull:
+                    return new MqttQueueFullException(detail);
+                case OuzelError.TimedOut:
+                    return new MqttCommunicationTimedOutException(detail);
+                case OuzelError.Closed:
+                    return new MqttClientClosedException(detail);
+                case OuzelError.Refused:
+                    return new MqttConnectingFailedException(detail, MqttClientConnectResult.Refused(reasonCode));
+                case OuzelError.Protocol:
+                    return new MqttProtocolViolationException(detail, reasonCode);
+                case OuzelError.Tls:
+                    return new MqttTlsException(detail);
+                case OuzelError.TooLarge:
+                    return new MqttPacketTooLargeException(detail);
+                case OuzelError.Busy:
+                    return new MqttClientBusyException(detail);
+                case OuzelError.Io:
+                    return new MqttCommunicationException(OuzelError.Io, detail, reasonCode);
+                case OuzelError.NotSupported:
+                    return new MqttNotSupportedException(detail);
+                case OuzelError.Store:
+                    return new MqttStoreException(detail);
+                case OuzelError.NoMemory:
+                    return new OutOfMemoryException(Describe(OuzelError.NoMemory, detail, null));
+                default:
+                    return new MqttClientException((OuzelError)rc, detail, reasonCode);
+            }
+        }
+    }
+}
