@@ -33,6 +33,19 @@ namespace Ouzel.Mqtt
                 failed = true;
                 client.ReportHandlerFailure("ApplicationMessageReceivedAsync", e, message);
             }
+            foreach (Func<MqttApplicationMessageReceivedEventArgs, Task> h in client.FilterHandlers.Match(message.Topic))
+            {
+                try
+                {
+                    Task t = h(args);
+                    if (t != null) await t.ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    failed = true;
+                    client.ReportHandlerFailure("AddApplicationMessageHandler", e, message);
+                }
+            }
             client.ReleaseMessage(ref raw, args.Release(failed));
         }
 

@@ -238,7 +238,7 @@ namespace Ouzel.Mqtt
             MqttClientConnectResult refusal = reason.HasValue ? MqttClientConnectResult.From(reason.Value, false, p) : null;
             Exception e = ev.error == Capi.OUZEL_EREFUSED
                 ? new MqttConnectingFailedException(detail, refusal ?? MqttClientConnectResult.Refused(null))
-                : OuzelErrors.Create(ev.error, detail, reason);
+                : OuzelErrors.Create(ev.error, detail, reason, null, Capi.OUZEL_PACKET_CONNACK);
             return new MqttClientDisconnectedEventArgs(false, (OuzelError)ev.error, reason ?? -1, false, detail, e, p, refusal);
         }
 
@@ -246,7 +246,9 @@ namespace Ouzel.Mqtt
         {
             string detail = Utf8.Decode(ev.text, ev.text_len);
             PropertyBag p = NativeProperties.Read(ev.properties);
-            Exception e = ev.error == 0 ? null : OuzelErrors.Create(ev.error, detail, ev.reason_code > 0 ? ev.reason_code : (int?)null);
+            Exception e = ev.error == 0 ? null
+                : OuzelErrors.Create(ev.error, detail, ev.reason_code > 0 ? ev.reason_code : (int?)null, null,
+                                     Capi.OUZEL_PACKET_DISCONNECT);
             return new MqttClientDisconnectedEventArgs(true, (OuzelError)ev.error, ev.reason_code, ev.by_server != 0, detail, e,
                                                        p, null);
         }

@@ -108,6 +108,7 @@ namespace Ouzel.Mqtt
             if (c != null) c.TrySetException(e);
             if (d != null) d.TrySetResult(true); // the connection is closed, as asked
             dispatcher.Stop();
+            filterHandlers.Dispose();
             if (p != null) p.Stop();
         }
 
@@ -116,6 +117,11 @@ namespace Ouzel.Mqtt
         internal Func<MqttApplicationMessageReceivedEventArgs, Task> MessageHandlers
         {
             get { return ApplicationMessageReceivedAsync; }
+        }
+
+        internal MessageHandlerRouter FilterHandlers
+        {
+            get { return filterHandlers; }
         }
 
         internal EventHandler<MqttClientLogEventArgs> LogHandlers
@@ -127,7 +133,8 @@ namespace Ouzel.Mqtt
         // release it now (acknowledging it): nobody listens.
         internal bool OnMessage(ref ouzel_event ev, MqttApplicationMessage message)
         {
-            if (ApplicationMessageReceivedAsync == null || Volatile.Read(ref disposed) != 0) return false;
+            if (Volatile.Read(ref disposed) != 0) return false;
+            if (ApplicationMessageReceivedAsync == null && filterHandlers.IsEmpty) return false;
             dispatcher.Post(new MessageItem(this, ref ev, message));
             return true;
         }

@@ -22,6 +22,7 @@ namespace Ouzel.Mqtt
         readonly PendingTable<ushort, AckData> subscribes = new PendingTable<ushort, AckData>();
         readonly PendingTable<ushort, AckData> unsubscribes = new PendingTable<ushort, AckData>();
         readonly HandlerDispatcher dispatcher = new HandlerDispatcher();
+        readonly MessageHandlerRouter filterHandlers = new MessageHandlerRouter();
         ClientHandle native;       // set once, under gate
         EventPoller poller;        // set with native
         MqttClientOptions options; // the options native was last configured with
@@ -76,6 +77,40 @@ namespace Ouzel.Mqtt
                 {
                     return false;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Adds a handler for the messages whose topic matches <paramref name="topicFilter"/> (it
+        /// does not subscribe). It runs on the dispatcher after the ApplicationMessageReceivedAsync
+        /// handlers, with the same event args; when several filters match, the most specific runs
+        /// first and a handler runs once. Dispose the result to remove it.
+        /// </summary>
+        /// <exception cref="OuzelArgumentException">The filter is invalid.</exception>
+        public IDisposable AddApplicationMessageHandler(string topicFilter,
+                                                        Func<MqttApplicationMessageReceivedEventArgs, Task> handler)
+        {
+            if (topicFilter == null) throw new ArgumentNullException("topicFilter");
+            if (handler == null) throw new ArgumentNullException("handler");
+            ThrowIfDisposed();
+            OuzelLibrary.EnsureLoaded();
+            ulong id = filterHandlers.Add(topicFilter, handler);
+            return new Removal(() => filterHandlers.Remove(topicFilter, id));
+        }
+
+        sealed class Removal : IDisposable
+        {
+            Action remove;
+
+            internal Removal(Action remove)
+            {
+                this.remove = remove;
+            }
+
+            public void Dispose()
+            {
+                Action r = Interlocked.Exchange(ref remove, null);
+                if (r != null) r();
             }
         }
 

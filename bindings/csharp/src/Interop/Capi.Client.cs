@@ -1,6 +1,8 @@
 // ouzel/client.h, one to one. The on_* setters take function pointers as IntPtr: the idiomatic
 // layer does not use them (its clients run with the event queue, ouzel/events.h), but they are
 // part of the ABI this layer mirrors.
+// Each declaration is documented by the C header it mirrors.
+#pragma warning disable 1591
 using System;
 using System.Runtime.InteropServices;
 using size_t = System.UIntPtr;

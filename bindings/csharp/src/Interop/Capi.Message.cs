@@ -1,4 +1,6 @@
 // ouzel/message.h, one to one.
+// Each declaration is documented by the C header it mirrors.
+#pragma warning disable 1591
 using System;
 using System.Runtime.InteropServices;
 using size_t = System.UIntPtr;

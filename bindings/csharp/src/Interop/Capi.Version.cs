@@ -1,4 +1,6 @@
 // ouzel/version.h and ouzel/common.h, one to one.
+// Each declaration is documented by the C header it mirrors.
+#pragma warning disable 1591
 using System.Runtime.InteropServices;
 
 namespace Ouzel.Interop

@@ -21,8 +21,8 @@ namespace Ouzel.Mqtt
     {
         /// <summary>Creates the exception; the message joins the code's description, the reason
         /// code and the detail.</summary>
-        public MqttClientException(OuzelError error, string detail, int? reasonCode = null, Exception inner = null)
-            : base(OuzelErrors.Describe(error, detail, reasonCode), inner)
+        public MqttClientException(OuzelError error, string detail, int? reasonCode = null, int packetType = 0)
+            : base(OuzelErrors.Describe(error, detail, reasonCode, packetType))
         {
             Error = error;
             Detail = detail ?? "";
@@ -67,8 +67,8 @@ namespace Ouzel.Mqtt
     public class MqttCommunicationException : MqttClientException
     {
         /// <summary>Creates the exception.</summary>
-        public MqttCommunicationException(OuzelError error, string detail, int? reasonCode = null)
-            : base(error, detail, reasonCode) { }
+        public MqttCommunicationException(OuzelError error, string detail, int? reasonCode = null, int packetType = 0)
+            : base(error, detail, reasonCode, packetType) { }
     }
 
     /// <summary>A connection attempt or a wait timed out, or a message expired (OUZEL_ETIMEDOUT).</summary>
@@ -84,7 +84,8 @@ namespace Ouzel.Mqtt
     {
         /// <summary>Creates the exception.</summary>
         public MqttConnectingFailedException(string detail, MqttClientConnectResult result)
-            : base(OuzelError.Refused, detail, result == null ? (int?)null : (int)result.ResultCode)
+            : base(OuzelError.Refused, detail, result == null ? (int?)null : (int)result.ResultCode,
+                   Interop.Capi.OUZEL_PACKET_CONNACK)
         {
             Result = result;
         }
@@ -111,8 +112,8 @@ namespace Ouzel.Mqtt
     public class MqttProtocolViolationException : MqttCommunicationException
     {
         /// <summary>Creates the exception.</summary>
-        public MqttProtocolViolationException(string detail, int? reasonCode = null)
-            : base(OuzelError.Protocol, detail, reasonCode) { }
+        public MqttProtocolViolationException(string detail, int? reasonCode = null, int packetType = 0)
+            : base(OuzelError.Protocol, detail, reasonCode, packetType) { }
     }
 
     /// <summary>The operation needs a connection (OUZEL_ENOTCONN).</summary>
@@ -176,7 +177,7 @@ namespace Ouzel.Mqtt
             : base(state == MqttDeliveryState.Expired ? OuzelError.TimedOut : OuzelError.Closed,
                    state == MqttDeliveryState.Expired ? "the message expired before it could be sent"
                                                       : "the message was dropped: " + reason,
-                   reasonCode == 0 ? (int?)null : reasonCode)
+                   reasonCode == 0 ? (int?)null : reasonCode, Interop.Capi.OUZEL_PACKET_PUBACK)
         {
             State = state;
             DropReason = reason;

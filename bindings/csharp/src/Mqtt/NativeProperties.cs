@@ -31,21 +31,15 @@ namespace Ouzel.Mqtt
 
     static unsafe class NativeProperties
     {
-        static bool IsText(int id)
+        // Property value types by identifier, from the engine's table (ouzel_property_type), read
+        // once: 0 for identifiers MQTT 5 does not define.
+        static readonly int[] Types = ReadTypes();
+
+        static int[] ReadTypes()
         {
-            switch (id)
-            {
-                case Capi.OUZEL_PROP_CONTENT_TYPE:
-                case Capi.OUZEL_PROP_RESPONSE_TOPIC:
-                case Capi.OUZEL_PROP_ASSIGNED_CLIENT_IDENTIFIER:
-                case Capi.OUZEL_PROP_AUTHENTICATION_METHOD:
-                case Capi.OUZEL_PROP_RESPONSE_INFORMATION:
-                case Capi.OUZEL_PROP_SERVER_REFERENCE:
-                case Capi.OUZEL_PROP_REASON_STRING:
-                    return true;
-                default:
-                    return false;
-            }
+            var types = new int[256];
+            for (int id = 1; id < types.Length; ++id) types[id] = Math.Max(Capi.ouzel_property_type(id), 0);
+            return types;
         }
 
         // Reads a borrowed list (never NULL per the ABI; NULL is read as empty anyway).
@@ -68,14 +62,15 @@ namespace Ouzel.Mqtt
                     bag.UserProperties.Add(new MqttUserProperty(Utf8.Decode(name, nameLen), Utf8.Decode(value, valueLen)));
                     continue;
                 }
-                if (id == Capi.OUZEL_PROP_CORRELATION_DATA || id == Capi.OUZEL_PROP_AUTHENTICATION_DATA || IsText(id))
+                int type = id > 0 && id < Types.Length ? Types[id] : 0;
+                if (type == Capi.OUZEL_PROPTYPE_UTF8 || type == Capi.OUZEL_PROPTYPE_BINARY)
                 {
                     byte* data;
                     UIntPtr len;
                     if (Capi.ouzel_properties_bytes_at(props, index, &data, &len) != 0) continue;
                     if (id == Capi.OUZEL_PROP_CORRELATION_DATA) bag.CorrelationData = Utf8.Bytes(data, len);
                     else if (id == Capi.OUZEL_PROP_AUTHENTICATION_DATA) bag.AuthenticationData = Utf8.Bytes(data, len);
-                    else SetText(bag, id, Utf8.Decode(data, len));
+                    else if (type == Capi.OUZEL_PROPTYPE_UTF8) SetText(bag, id, Utf8.Decode(data, len));
                     continue;
                 }
                 uint v;

@@ -16,18 +16,28 @@ namespace Ouzel.Mqtt
             throw Create(rc, Utf8.FromNul(Capi.ouzel_last_error_message()), null, paramName);
         }
 
-        internal static string Describe(OuzelError error, string detail, int? reasonCode)
+        // "connection refused (reason code 0x86 Bad User Name or Password): detail". The name comes
+        // from the engine's MQTT 5 table for `packetType` (MQTT 3 codes are mapped to MQTT 5 ones
+        // before they get here); no name when the packet is unknown.
+        internal static string Describe(OuzelError error, string detail, int? reasonCode, int packetType = 0)
         {
             string text = Utf8.FromNul(Capi.ouzel_strerror((int)error));
             if (reasonCode.HasValue)
-                text += " (reason code 0x" + reasonCode.Value.ToString("X2", CultureInfo.InvariantCulture) + ")";
+            {
+                text += " (reason code 0x" + reasonCode.Value.ToString("X2", CultureInfo.InvariantCulture);
+                byte* name = packetType == 0 ? null
+                    : Capi.ouzel_reason_code_name(Capi.OUZEL_MQTT_V5, packetType, reasonCode.Value);
+                if (name != null) text += " " + Utf8.FromNul(name);
+                text += ")";
+            }
             if (!string.IsNullOrEmpty(detail)) text += ": " + detail;
             return text;
         }
 
         // The exception for `rc` with its detail; for events (CONNECT_FAILED, DISCONNECTED) the
         // detail is the event's text and the reason code the server's.
-        internal static Exception Create(int rc, string detail, int? reasonCode = null, string paramName = null)
+        internal static Exception Create(int rc, string detail, int? reasonCode = null, string paramName = null,
+                                         int packetType = 0)
         {
             switch ((OuzelError)rc)
             {
@@ -44,7 +54,7 @@ namespace Ouzel.Mqtt
                 case OuzelError.Refused:
                     return new MqttConnectingFailedException(detail, MqttClientConnectResult.Refused(reasonCode));
                 case OuzelError.Protocol:
-                    return new MqttProtocolViolationException(detail, reasonCode);
+                    return new MqttProtocolViolationException(detail, reasonCode, packetType);
                 case OuzelError.Tls:
                     return new MqttTlsException(detail);
                 case OuzelError.TooLarge:
@@ -52,7 +62,7 @@ namespace Ouzel.Mqtt
                 case OuzelError.Busy:
                     return new MqttClientBusyException(detail);
                 case OuzelError.Io:
-                    return new MqttCommunicationException(OuzelError.Io, detail, reasonCode);
+                    return new MqttCommunicationException(OuzelError.Io, detail, reasonCode, packetType);
                 case OuzelError.NotSupported:
                     return new MqttNotSupportedException(detail);
                 case OuzelError.Store:
@@ -60,7 +70,7 @@ namespace Ouzel.Mqtt
                 case OuzelError.NoMemory:
                     return new OutOfMemoryException(Describe(OuzelError.NoMemory, detail, null));
                 default:
-                    return new MqttClientException((OuzelError)rc, detail, reasonCode);
+                    return new MqttClientException((OuzelError)rc, detail, reasonCode, packetType);
             }
         }
     }
