@@ -1,5 +1,6 @@
 // The client's native side: creation, reconfiguration, Dispose, and what the poller reports.
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Ouzel.Interop;
@@ -9,6 +10,7 @@ namespace Ouzel.Mqtt
     public sealed partial class MqttClient
     {
         // Under gate.
+        [MethodImpl(MethodImplOptions.NoInlining)]
         unsafe void CreateNative(MqttClientOptions o)
         {
             ThrowIfDisposed();

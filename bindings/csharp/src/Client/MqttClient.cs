@@ -37,6 +37,9 @@ namespace Ouzel.Mqtt
         /// by the first ConnectAsync.</summary>
         public MqttClient(MqttClientOptions options)
         {
+            // Before any method of this client that calls the library is compiled: Mono binds a
+            // P/Invoke when its caller is compiled, and a failed binding sticks.
+            OuzelLibrary.EnsureLoaded();
             if (options != null)
             {
                 lock (gate) CreateNative(options);
@@ -324,12 +327,12 @@ namespace Ouzel.Mqtt
             }
         }
 
-        /// <summary>Subscribes and returns the SUBACK (one code per filter). Cancelling stops the
-        /// wait only.</summary>
+        /// <summary>Subscribes and returns the SUBACK (one code per filter). Invalid input throws
+        /// before anything is sent; cancelling stops the wait only.</summary>
         /// <exception cref="OuzelArgumentException">An invalid filter or option; nothing is sent.</exception>
         /// <exception cref="MqttClientNotConnectedException">Not connected.</exception>
-        public async Task<MqttClientSubscribeResult> SubscribeAsync(MqttClientSubscribeOptions options,
-                                                                    CancellationToken cancellationToken = default(CancellationToken))
+        public Task<MqttClientSubscribeResult> SubscribeAsync(MqttClientSubscribeOptions options,
+                                                              CancellationToken cancellationToken = default(CancellationToken))
         {
             if (options == null) throw new ArgumentNullException("options");
             if (options.TopicFilters.Count == 0) throw new ArgumentException("no topic filter", "options");
@@ -339,8 +342,12 @@ namespace Ouzel.Mqtt
             int mid = SendSubscribe(h, options, filters);
             var tcs = new TaskCompletionSource<AckData>(TaskCreationOptions.RunContinuationsAsynchronously);
             subscribes.Wait((ushort)mid, tcs);
-            AckData ack = await WaitOrAbandon(tcs, cancellationToken, () => subscribes.Abandon((ushort)mid, tcs))
-                .ConfigureAwait(false);
+            return SubackAsync(WaitOrAbandon(tcs, cancellationToken, () => subscribes.Abandon((ushort)mid, tcs)), filters);
+        }
+
+        static async Task<MqttClientSubscribeResult> SubackAsync(Task<AckData> wait, List<string> filters)
+        {
+            AckData ack = await wait.ConfigureAwait(false);
             var items = new List<MqttClientSubscribeResultItem>(filters.Count);
             for (int i = 0; i < filters.Count && i < ack.ReasonCodes.Length; ++i)
                 items.Add(new MqttClientSubscribeResultItem(filters[i], (MqttClientSubscribeResultCode)ack.ReasonCodes[i]));
@@ -400,8 +407,8 @@ namespace Ouzel.Mqtt
         }
 
         /// <summary>Unsubscribes and returns the UNSUBACK. Cancelling stops the wait only.</summary>
-        public async Task<MqttClientUnsubscribeResult> UnsubscribeAsync(MqttClientUnsubscribeOptions options,
-                                                                        CancellationToken cancellationToken = default(CancellationToken))
+        public Task<MqttClientUnsubscribeResult> UnsubscribeAsync(MqttClientUnsubscribeOptions options,
+                                                                  CancellationToken cancellationToken = default(CancellationToken))
         {
             if (options == null) throw new ArgumentNullException("options");
             if (options.TopicFilters.Count == 0) throw new ArgumentException("no topic filter", "options");
@@ -410,15 +417,20 @@ namespace Ouzel.Mqtt
             int mid = SendUnsubscribe(h, options);
             var tcs = new TaskCompletionSource<AckData>(TaskCreationOptions.RunContinuationsAsynchronously);
             unsubscribes.Wait((ushort)mid, tcs);
-            AckData ack = await WaitOrAbandon(tcs, cancellationToken, () => unsubscribes.Abandon((ushort)mid, tcs))
-                .ConfigureAwait(false);
-            var items = new List<MqttClientUnsubscribeResultItem>(options.TopicFilters.Count);
-            for (int i = 0; i < options.TopicFilters.Count; ++i)
+            return UnsubackAsync(WaitOrAbandon(tcs, cancellationToken, () => unsubscribes.Abandon((ushort)mid, tcs)),
+                                 new List<string>(options.TopicFilters));
+        }
+
+        static async Task<MqttClientUnsubscribeResult> UnsubackAsync(Task<AckData> wait, List<string> filters)
+        {
+            AckData ack = await wait.ConfigureAwait(false);
+            var items = new List<MqttClientUnsubscribeResultItem>(filters.Count);
+            for (int i = 0; i < filters.Count; ++i)
             {
                 // MQTT 3 UNSUBACKs carry no codes: success is all they can say.
                 var code = i < ack.ReasonCodes.Length ? (MqttClientUnsubscribeResultCode)ack.ReasonCodes[i]
                                                       : MqttClientUnsubscribeResultCode.Success;
-                items.Add(new MqttClientUnsubscribeResultItem(options.TopicFilters[i], code));
+                items.Add(new MqttClientUnsubscribeResultItem(filters[i], code));
             }
             return new MqttClientUnsubscribeResult
             {

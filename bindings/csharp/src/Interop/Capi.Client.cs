@@ -154,6 +154,8 @@ namespace Ouzel.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_client_want_write(IntPtr client);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_client_want_read(IntPtr client);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_client_loop_read(IntPtr client);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_client_loop_write(IntPtr client);

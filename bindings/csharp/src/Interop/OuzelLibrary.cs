@@ -7,7 +7,10 @@
 // P/Invoke binds to that file (on .NET 5+ a DllImportResolver returns its handle directly).
 //
 // Call Load before the first client is created: the runtimes cache a failed resolution per
-// declaration, so a library that was not found at first stays not found for that process.
+// declaration, so a library that was not found at first stays not found for that process. Mono
+// binds a P/Invoke when the method calling it is compiled, so the idiomatic layer calls
+// EnsureLoaded from its entry points (client constructors, MqttTopic, exception messages) before
+// any method that calls the library can be compiled; code using Capi directly must do the same.
 using System;
 using System.IO;
 using System.Runtime.CompilerServices;

@@ -1,5 +1,6 @@
 // Topic names and filters by the engine's own rules (ouzel/topic.h): no matcher of our own.
 using System;
+using System.Runtime.CompilerServices;
 using Ouzel.Interop;
 
 namespace Ouzel.Mqtt
@@ -41,6 +42,14 @@ namespace Ouzel.Mqtt
             if (filter == null) throw new ArgumentNullException("filter");
             if (topic == null) throw new ArgumentNullException("topic");
             OuzelLibrary.EnsureLoaded();
+            return MatchesNative(filter, topic);
+        }
+
+        // Native calls live apart from the public methods, which load the library first (on Mono
+        // a method that calls the library must not be compiled before it is loaded).
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static bool MatchesNative(string filter, string topic)
+        {
             byte[] f = Utf8.Encode(filter), t = Utf8.Encode(topic);
             fixed (byte* pf = f)
             fixed (byte* pt = t)
@@ -53,6 +62,12 @@ namespace Ouzel.Mqtt
         {
             if (s == null) throw new ArgumentNullException(name ? "topic" : "filter");
             OuzelLibrary.EnsureLoaded();
+            return CheckNative(s, name);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static string CheckNative(string s, bool name)
+        {
             byte[] b;
             try
             {

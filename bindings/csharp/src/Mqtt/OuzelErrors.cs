@@ -3,6 +3,7 @@
 // before any other Ouzel call can replace it.
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Ouzel.Interop;
 
 namespace Ouzel.Mqtt
@@ -20,6 +21,13 @@ namespace Ouzel.Mqtt
         // from the engine's MQTT 5 table for `packetType` (MQTT 3 codes are mapped to MQTT 5 ones
         // before they get here); no name when the packet is unknown.
         internal static string Describe(OuzelError error, string detail, int? reasonCode, int packetType = 0)
+        {
+            OuzelLibrary.EnsureLoaded(); // an exception may be the first thing a program makes
+            return DescribeNative(error, detail, reasonCode, packetType);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static string DescribeNative(OuzelError error, string detail, int? reasonCode, int packetType)
         {
             string text = Utf8.FromNul(Capi.ouzel_strerror((int)error));
             if (reasonCode.HasValue)
