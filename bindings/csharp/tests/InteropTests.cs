@@ -102,6 +102,9 @@ namespace Ouzel.Mqtt.Tests
             Assert.That(BytesClearedByInit(1024, p => Capi.ouzel_delivery_status_init((ouzel_delivery_status*)p,
                                                                                      Capi.OUZEL_DELIVERY_STATUS_VERSION)),
                         Is.EqualTo(sizeof(ouzel_delivery_status)));
+            Assert.That(BytesClearedByInit(1024, p => Capi.ouzel_option_info_init((ouzel_option_info*)p,
+                                                                                 Capi.OUZEL_OPTION_INFO_VERSION)),
+                        Is.EqualTo(sizeof(ouzel_option_info)));
         }
 
         [Test]

@@ -8,7 +8,7 @@ using Ouzel.Interop;
 namespace Ouzel.Mqtt.Tests
 {
     [TestFixture]
-    public class OptionsTests
+    public unsafe class OptionsTests
     {
         static MqttClientOptionsBuilder Base()
         {
@@ -56,14 +56,82 @@ namespace Ouzel.Mqtt.Tests
                         p.MaxBytes = 1 << 24;
                         p.MaxMessages = 10000;
                         p.FullPolicy = MqttPersistenceFullPolicy.DropOldestQos0;
+                        p.CompactMinBytes = 1 << 20;
                     })
                     .Build();
-                using (OptionsHandle h = NativeOptions.Create(o)) Assert.That(h.IsInvalid, Is.False);
+                using (OptionsHandle h = NativeOptions.Create(o))
+                {
+                    // Read back from the engine: the values arrived where they belong.
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_EVENT_QUEUE), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PROTOCOL_VERSION), Is.EqualTo(Capi.OUZEL_MQTT_V5));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_CLEAN_START), Is.EqualTo(0));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_RECONNECT_CLEAN_START), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_KEEPALIVE_SECONDS), Is.EqualTo(30));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_CONNECT_TIMEOUT_MS), Is.EqualTo(5000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_HANDSHAKE_TIMEOUT_MS), Is.EqualTo(4000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PING_TIMEOUT_MS), Is.EqualTo(3000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_TCP_NODELAY), Is.EqualTo(0));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_RECONNECT_MIN_DELAY_MS), Is.EqualTo(200));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_RECONNECT_MAX_DELAY_MS), Is.EqualTo(2000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_FOLLOW_SERVER_REFERENCE), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_MAX_INFLIGHT), Is.EqualTo(10));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_MAX_QUEUED_MESSAGES), Is.EqualTo(1000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_MAX_QUEUED_BYTES), Is.EqualTo(1 << 20));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_QUEUE_FULL_POLICY), Is.EqualTo(Capi.OUZEL_QUEUE_FULL_DROP_OLDEST_QOS0));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_QUEUE_QOS0_OFFLINE), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_LOST_SESSION_POLICY), Is.EqualTo(Capi.OUZEL_LOST_SESSION_RESEND_AS_NEW));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_AUTO_TOPIC_ALIAS), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_QOS2_DELIVERY), Is.EqualTo(Capi.OUZEL_QOS2_DELIVERY_ON_PUBREL));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_NUMBER_QOS0_MESSAGES), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES), Is.EqualTo(500));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_EVENT_QUEUE_MAX_BYTES), Is.EqualTo(1 << 20));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL), Is.EqualTo(Capi.OUZEL_LOG_WARNING));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_TLS_USE_SYSTEM_CAS), Is.EqualTo(0));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_TLS_MIN_VERSION), Is.EqualTo(Capi.OUZEL_TLS_V1_2));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_TLS_MAX_VERSION), Is.EqualTo(Capi.OUZEL_TLS_V1_3));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_TLS_SESSION_RESUMPTION), Is.EqualTo(0));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_WS_MAX_FRAME_BYTES), Is.EqualTo(4096));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_WS_MAX_MESSAGE_BYTES), Is.EqualTo(1 << 20));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PROXY_TYPE), Is.EqualTo(Capi.OUZEL_PROXY_SOCKS5));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PROXY_PORT), Is.EqualTo(1080));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PROXY_FROM_ENVIRONMENT), Is.EqualTo(1));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PERSISTENCE_SYNC), Is.EqualTo(Capi.OUZEL_SYNC_INTERVAL));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS), Is.EqualTo(50));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PERSISTENCE_MAX_MESSAGES), Is.EqualTo(10000));
+                    Assert.That(ReadInt(h, Capi.OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES), Is.EqualTo(1 << 20));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_SERVER_URI), Is.EqualTo("mqtt://127.0.0.1:1883"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_CLIENT_ID), Is.EqualTo("every-option"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_USERNAME), Is.EqualTo("user"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_TLS_SERVER_NAME), Is.EqualTo("localhost"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_TLS_ALPN), Is.EqualTo("mqtt"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_TLS_CIPHERS), Is.EqualTo("HIGH"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_WS_ADD_HEADER), Is.EqualTo("X-Test: 1"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_WS_SUBPROTOCOL), Is.EqualTo("mqtt"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_PROXY_HOST), Is.EqualTo("127.0.0.1"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_PROXY_USERNAME), Is.EqualTo("puser"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_BIND_ADDRESS), Is.EqualTo("127.0.0.1"));
+                    Assert.That(ReadString(h, Capi.OUZEL_OPT_PERSISTENCE_KEY), Is.EqualTo("every-option"));
+                }
             }
             finally
             {
                 TempDir.Remove(dir);
             }
+        }
+
+        static unsafe long ReadInt(OptionsHandle h, int option)
+        {
+            long v;
+            Assert.That(Capi.ouzel_options_get_int(h.DangerousGetHandle(), option, &v), Is.EqualTo(0), "option " + option);
+            return v;
+        }
+
+        static unsafe string ReadString(OptionsHandle h, int option)
+        {
+            byte* p;
+            UIntPtr n;
+            Assert.That(Capi.ouzel_options_get_string(h.DangerousGetHandle(), option, &p, &n), Is.EqualTo(0), "option " + option);
+            return Utf8.Decode(p, n);
         }
 
         [Test]

@@ -286,6 +286,9 @@ namespace Ouzel.Mqtt
                     Queued = Stat(p, Capi.OUZEL_STAT_QUEUED),
                     Reconnects = Stat(p, Capi.OUZEL_STAT_RECONNECTS),
                     LastDisconnectReason = (int)Stat(p, Capi.OUZEL_STAT_LAST_DISCONNECT_REASON),
+                    StoreCompactions = Stat(p, Capi.OUZEL_STAT_STORE_COMPACTIONS),
+                    StoreSyncs = Stat(p, Capi.OUZEL_STAT_STORE_SYNCS),
+                    StoreLogBytes = Stat(p, Capi.OUZEL_STAT_STORE_LOG_BYTES),
                 };
             }
         }
@@ -350,6 +353,12 @@ namespace Ouzel.Mqtt
         public long Reconnects { get; internal set; }
         /// <summary>The last DISCONNECT reason code, or -1.</summary>
         public int LastDisconnectReason { get; internal set; }
+        /// <summary>File store: log rewrites (0 without a store).</summary>
+        public long StoreCompactions { get; internal set; }
+        /// <summary>File store: successful fdatasync calls.</summary>
+        public long StoreSyncs { get; internal set; }
+        /// <summary>File store: size of the log in bytes.</summary>
+        public long StoreLogBytes { get; internal set; }
     }
 
     /// <summary>What the durable session store held when the client was created.</summary>

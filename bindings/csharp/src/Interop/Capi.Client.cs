@@ -27,7 +27,7 @@ namespace Ouzel.Interop
         public const int OUZEL_DROP_CONNECTION_LOST = 5;
         public const int OUZEL_DROP_CANCELLED = 6;
 
-        public const uint OUZEL_DELIVERY_STATUS_VERSION = 1;
+        public const uint OUZEL_DELIVERY_STATUS_VERSION = 2;
         public const uint OUZEL_SUBSCRIPTION_VERSION = 1;
 
         public const int OUZEL_LOG_DEBUG = 16;
@@ -44,6 +44,9 @@ namespace Ouzel.Interop
         public const int OUZEL_STAT_QUEUED = 6;
         public const int OUZEL_STAT_RECONNECTS = 7;
         public const int OUZEL_STAT_LAST_DISCONNECT_REASON = 8;
+        public const int OUZEL_STAT_STORE_COMPACTIONS = 9;
+        public const int OUZEL_STAT_STORE_SYNCS = 10;
+        public const int OUZEL_STAT_STORE_LOG_BYTES = 11;
 
         // Lifecycle and connection.
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
@@ -165,7 +168,7 @@ namespace Ouzel.Interop
         public static extern int ouzel_client_next_timeout_ms(IntPtr client);
     }
 
-    /// <summary>ouzel_delivery_status (version 1).</summary>
+    /// <summary>ouzel_delivery_status (version 2).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct ouzel_delivery_status
     {
@@ -174,6 +177,7 @@ namespace Ouzel.Interop
         public int drop_reason;
         public int mid;
         public int reason_code;
+        public int qos; // version 2
     }
 
     /// <summary>ouzel_subscription (version 1).</summary>

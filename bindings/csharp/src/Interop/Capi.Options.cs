@@ -114,12 +114,33 @@ namespace Ouzel.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern void ouzel_options_clear_will(IntPtr opts);
 
+        // Reading options back, and the option table.
+        public const int OUZEL_OPTTYPE_INT = 1;
+        public const int OUZEL_OPTTYPE_STRING = 2;
+        public const uint OUZEL_OPTION_WRITE_ONLY = 1;
+        public const uint OUZEL_OPTION_SECRET = 2;
+        public const uint OUZEL_OPTION_FIXED = 4;
+        public const uint OUZEL_OPTION_ENUM = 8;
+        public const uint OUZEL_OPTION_INFO_VERSION = 1;
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_options_get_int(IntPtr opts, int option, long* out_value);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_options_get_string(IntPtr opts, int option, byte** out_value, size_t* out_len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_option_info_init(ouzel_option_info* info, uint version);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_option_get_info(int option, ouzel_option_info* info);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_option_ids(int** out_ids, size_t* out_count);
+
         // ouzel/persistence.h
         public const int OUZEL_OPT_PERSISTENCE_SYNC = 60;
         public const int OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS = 61;
         public const int OUZEL_OPT_PERSISTENCE_MAX_BYTES = 62;
         public const int OUZEL_OPT_PERSISTENCE_MAX_MESSAGES = 63;
         public const int OUZEL_OPT_PERSISTENCE_FULL_POLICY = 64;
+        public const int OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES = 65;
         public const int OUZEL_OPT_PERSISTENCE_DIR = 140;
         public const int OUZEL_OPT_PERSISTENCE_KEY = 141;
         public const int OUZEL_SYNC_EVERY_WRITE = 0;
@@ -154,6 +175,23 @@ namespace Ouzel.Interop
         public ulong outgoing;
         public ulong incoming;
         public byte* summary;
+    }
+
+    /// <summary>ouzel_option_info (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public unsafe struct ouzel_option_info
+    {
+        public uint version;
+        public int id;
+        public byte* name;
+        public int type;
+        public uint flags;
+        public long min;
+        public long max;
+        public long default_int;
+        public byte* default_string;
+        public UIntPtr default_string_len;
+        public int read_instead;
     }
 
     /// <summary>ouzel_tls_verify_fn.</summary>

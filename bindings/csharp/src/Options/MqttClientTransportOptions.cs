@@ -94,5 +94,8 @@ namespace Ouzel.Mqtt
         public long? MaxMessages { get; set; }
         /// <summary>What happens when full.</summary>
         public MqttPersistenceFullPolicy? FullPolicy { get; set; }
+        /// <summary>Rewrite the log with only the live session once it is larger than this and
+        /// more than twice the live session (engine default 4 MiB).</summary>
+        public long? CompactMinBytes { get; set; }
     }
 }

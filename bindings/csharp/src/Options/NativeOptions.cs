@@ -236,6 +236,7 @@ namespace Ouzel.Mqtt
             Int(h, Capi.OUZEL_OPT_PERSISTENCE_MAX_MESSAGES, p.MaxMessages, "PersistenceMaxMessages");
             if (p.FullPolicy.HasValue)
                 Int(h, Capi.OUZEL_OPT_PERSISTENCE_FULL_POLICY, (int)p.FullPolicy.Value, "PersistenceFullPolicy");
+            Int(h, Capi.OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES, p.CompactMinBytes, "PersistenceCompactMinBytes");
         }
     }
 }
