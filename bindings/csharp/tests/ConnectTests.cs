@@ -53,8 +53,10 @@ namespace Ouzel.Mqtt.Tests
                 Assert.That(r.ResultCode, Is.EqualTo(MqttClientConnectResultCode.Success));
                 Assert.That(r.IsSessionPresent, Is.False);
                 Assert.That(client.IsConnected, Is.True);
+                Assert.That(client.ConnectionState, Is.EqualTo(MqttClientConnectionState.Connected));
                 await Wait.For(client.DisconnectAsync(), "disconnect");
                 Assert.That(client.IsConnected, Is.False);
+                Assert.That(client.ConnectionState, Is.EqualTo(MqttClientConnectionState.Disconnected));
                 MqttClientDisconnectedEventArgs d = await Wait.For(disconnected.Task, "DisconnectedAsync");
                 Assert.That(d.ClientWasConnected, Is.True);
                 Assert.That(d.Exception, Is.Null);
@@ -139,6 +141,7 @@ namespace Ouzel.Mqtt.Tests
                 // Reconnection (100 ms back-off in these options) must not go on behind the failed ConnectAsync.
                 await Task.Delay(1000);
                 Assert.That(Volatile.Read(ref attempts), Is.EqualTo(1));
+                Assert.That(client.ConnectionState, Is.EqualTo(MqttClientConnectionState.Disconnected));
             }
             finally
             {

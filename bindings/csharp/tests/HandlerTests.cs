@@ -105,40 +105,69 @@ namespace Ouzel.Mqtt.Tests
         }
 
         [Test, Timeout(60000)]
-        public async Task AThrowingHandler_LeavesTheMessageUnacknowledged_AndTheSessionRedeliversIt()
+        public async Task AThrowingHandler_IsReported_AndTheFlowGoesOn()
         {
             string topic = TestClients.UniqueTopic("throws");
-            string id = TestClients.UniqueId("throws");
             var failures = new List<MqttClientHandlerFailedEventArgs>();
-            int calls = 0;
-            Action<MqttClientOptionsBuilder> session = b => b.WithClientId(id).WithCleanSession(false);
-            MqttClient c = await TestClients.Connected(broker, MqttProtocolVersion.V311, session, x =>
+            var handled = new List<string>();
+            // Receive Maximum 1: the broker sends the second message only once the first is acknowledged.
+            MqttClient c = await TestClients.Connected(broker, MqttProtocolVersion.V500, b => b.WithReceiveMaximum(1), x =>
             {
                 x.ApplicationMessageReceivedAsync += e =>
                 {
-                    Interlocked.Increment(ref calls);
-                    throw new InvalidOperationException("handler bug");
+                    lock (handled) handled.Add(e.ApplicationMessage.ConvertPayloadToString());
+                    if (e.ApplicationMessage.ConvertPayloadToString() == "poison") throw new InvalidOperationException("handler bug");
+                    return Task.FromResult(0);
                 };
                 x.HandlerFailed += (s, e) => { lock (failures) failures.Add(e); };
             });
             MqttClient pub = await TestClients.Connected(broker);
-            MqttClient again = null;
             try
             {
                 await TestClients.Subscribe(c, topic, MqttQualityOfServiceLevel.AtLeastOnce);
                 await Wait.For(pub.PublishStringAsync(topic, "poison", MqttQualityOfServiceLevel.AtLeastOnce), "PUBACK");
-                await Wait.Until(() => { lock (failures) return failures.Count == 1; }, "HandlerFailed");
+                await Wait.For(pub.PublishStringAsync(topic, "next", MqttQualityOfServiceLevel.AtLeastOnce), "PUBACK");
+                await Wait.Until(() => { lock (handled) return handled.Count == 2; }, "the message after the failing one");
                 lock (failures)
                 {
+                    Assert.That(failures.Count, Is.EqualTo(1));
                     Assert.That(failures[0].EventName, Is.EqualTo("ApplicationMessageReceivedAsync"));
                     Assert.That(failures[0].Exception.Message, Is.EqualTo("handler bug"));
                     Assert.That(failures[0].ApplicationMessage.ConvertPayloadToString(), Is.EqualTo("poison"));
                 }
+            }
+            finally
+            {
+                await TestClients.Close(c);
+                await TestClients.Close(pub);
+            }
+        }
+
+        [Test, Timeout(60000)]
+        public async Task AWithheldAcknowledgement_IsRedeliveredWhenTheSessionResumes()
+        {
+            string topic = TestClients.UniqueTopic("withheld");
+            string id = TestClients.UniqueId("withheld");
+            Action<MqttClientOptionsBuilder> session = b => b.WithClientId(id).WithCleanSession(false);
+            MqttClient c = await TestClients.Connected(broker, MqttProtocolVersion.V311, session, x =>
+                x.ApplicationMessageReceivedAsync += e =>
+                {
+                    e.AutoAcknowledge = false; // at-least-once processing: acknowledge only after the work
+                    throw new InvalidOperationException("the work failed");
+                });
+            MqttClient pub = await TestClients.Connected(broker);
+            MqttClient again = null;
+            try
+            {
+                var first = new Inbox(c);
+                await TestClients.Subscribe(c, topic, MqttQualityOfServiceLevel.AtLeastOnce);
+                await Wait.For(pub.PublishStringAsync(topic, "retry me", MqttQualityOfServiceLevel.AtLeastOnce), "PUBACK");
+                await first.WaitFor(1);
                 c.Dispose(); // no DISCONNECT, session kept by the broker
                 var inbox = default(Inbox);
                 again = await TestClients.Connected(broker, MqttProtocolVersion.V311, session, x => inbox = new Inbox(x));
                 List<MqttApplicationMessage> got = await inbox.WaitFor(1);
-                Assert.That(got[0].ConvertPayloadToString(), Is.EqualTo("poison"));
+                Assert.That(got[0].ConvertPayloadToString(), Is.EqualTo("retry me"));
                 Assert.That(got[0].Dup, Is.True, "sent again by the broker");
             }
             finally

@@ -23,14 +23,12 @@ namespace Ouzel.Mqtt
         internal override async Task Run()
         {
             var args = new MqttApplicationMessageReceivedEventArgs(client, message, (ushort)raw.mid);
-            bool failed = false;
             try
             {
                 await Handlers.InvokeAsync(client.MessageHandlers, args).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                failed = true;
                 client.ReportHandlerFailure("ApplicationMessageReceivedAsync", e, message);
             }
             foreach (Func<MqttApplicationMessageReceivedEventArgs, Task> h in client.FilterHandlers.Match(message.Topic))
@@ -42,11 +40,10 @@ namespace Ouzel.Mqtt
                 }
                 catch (Exception e)
                 {
-                    failed = true;
                     client.ReportHandlerFailure("AddApplicationMessageHandler", e, message);
                 }
             }
-            client.ReleaseMessage(ref raw, args.Release(failed));
+            client.ReleaseMessage(ref raw, args.Release());
         }
 
         // Disposed before its turn: freeing the client frees the event, unacknowledged.

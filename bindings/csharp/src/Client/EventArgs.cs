@@ -64,9 +64,13 @@ namespace Ouzel.Mqtt
     }
 
     /// <summary>A message arrived. The client acknowledges a QoS 1/2 message (PUBACK / PUBREC) when
-    /// the handlers have returned, unless <see cref="AutoAcknowledge"/> was turned off or a handler
-    /// threw: then it is not acknowledged until <see cref="AcknowledgeAsync"/> is called, and the
-    /// server sends it again when a kept session resumes.</summary>
+    /// the handlers have finished, also when one threw (that is reported through
+    /// <see cref="IMqttClient.HandlerFailed"/>). A handler that sets <see cref="AutoAcknowledge"/>
+    /// to false takes that over: the message is acknowledged when it calls
+    /// <see cref="AcknowledgeAsync"/> (inside the handler or later), and when it never does the
+    /// server sends it again once a kept session resumes. Acknowledgements leave in arrival order,
+    /// so the ones of later messages wait behind a withheld one: the server's send window fills and
+    /// no further QoS 1/2 message arrives until it is acknowledged or the connection ends.</summary>
     public sealed class MqttApplicationMessageReceivedEventArgs : EventArgs
     {
         readonly MqttClient client;
@@ -116,13 +120,13 @@ namespace Ouzel.Mqtt
         }
 
         // Called by the dispatcher when the handlers are done: whether to acknowledge on release.
-        internal bool Release(bool handlerFailed)
+        internal bool Release()
         {
             lock (gate)
             {
                 released = true;
                 if (acknowledged) return true;
-                if (handlerFailed || !AutoAcknowledge) return false;
+                if (!AutoAcknowledge) return false;
                 acknowledged = true;
                 return true;
             }
@@ -168,7 +172,8 @@ namespace Ouzel.Mqtt
         public string Message { get; private set; }
     }
 
-    /// <summary>An event handler threw. For a message, it was not acknowledged.</summary>
+    /// <summary>An event handler threw. For a message, it is still acknowledged unless the handler
+    /// had turned <see cref="MqttApplicationMessageReceivedEventArgs.AutoAcknowledge"/> off.</summary>
     public sealed class MqttClientHandlerFailedEventArgs : EventArgs
     {
         internal MqttClientHandlerFailedEventArgs(string eventName, Exception exception, MqttApplicationMessage message)

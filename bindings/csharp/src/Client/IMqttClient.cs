@@ -17,7 +17,8 @@ namespace Ouzel.Mqtt
         event Func<MqttEnhancedAuthenticationEventArgs, Task> EnhancedAuthenticationAsync;
         /// <summary>An engine log line at or above <see cref="MqttClientOptions.LogLevel"/>.</summary>
         event EventHandler<MqttClientLogEventArgs> LogMessageReceived;
-        /// <summary>One of the handlers above threw (for a message: it was not acknowledged).</summary>
+        /// <summary>One of the handlers above threw (a message is acknowledged all the same unless its
+        /// handler had turned AutoAcknowledge off).</summary>
         event EventHandler<MqttClientHandlerFailedEventArgs> HandlerFailed;
 
         /// <summary>True while a connection accepted by a CONNACK is up.</summary>

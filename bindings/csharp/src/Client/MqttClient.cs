@@ -117,6 +117,24 @@ namespace Ouzel.Mqtt
             }
         }
 
+        /// <summary>Where the connection stands, from the engine's own bookkeeping (a snapshot).</summary>
+        public MqttClientConnectionState ConnectionState
+        {
+            get
+            {
+                ClientHandle h = native;
+                if (h == null || Volatile.Read(ref disposed) != 0) return MqttClientConnectionState.Disconnected;
+                try
+                {
+                    using (OuzelHandle.Lease l = h.Enter()) return (MqttClientConnectionState)Capi.ouzel_client_state(l.Pointer);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return MqttClientConnectionState.Disconnected;
+                }
+            }
+        }
+
         // --- Connection ----------------------------------------------------------------------------
 
         /// <summary>Connects with the options the client was created with (or last connected with).</summary>

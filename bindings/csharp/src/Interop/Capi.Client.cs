@@ -66,6 +66,15 @@ namespace Ouzel.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_client_is_connected(IntPtr client);
 
+        public const int OUZEL_STATE_DISCONNECTED = 0;
+        public const int OUZEL_STATE_CONNECT_PENDING = 1;
+        public const int OUZEL_STATE_CONNECTING = 2;
+        public const int OUZEL_STATE_CONNECTED = 3;
+        public const int OUZEL_STATE_DISCONNECTING = 4;
+        public const int OUZEL_STATE_CONNECTION_LOST = 5;
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_client_state(IntPtr client);
+
         // Publishing.
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_delivery_status_init(ouzel_delivery_status* status, uint version);
@@ -89,6 +98,8 @@ namespace Ouzel.Interop
                                                           IntPtr props, int* out_mid);
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
         public static extern int ouzel_client_ack(IntPtr client, int mid);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+        public static extern int ouzel_client_withhold_ack(IntPtr client);
 
         // Enhanced authentication.
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]

@@ -264,6 +264,23 @@ namespace Ouzel.Mqtt
         CharacterData = 1,
     }
 
+    /// <summary>Where a client's connection stands (ouzel_client_state).</summary>
+    public enum MqttClientConnectionState
+    {
+        /// <summary>No connection and none wanted: never connected, or after DisconnectAsync (or Dispose).</summary>
+        Disconnected = 0,
+        /// <summary>A connection is wanted; the next attempt waits for its back-off delay.</summary>
+        ConnectPending = 1,
+        /// <summary>An attempt is under way (TCP, handshakes, CONNECT sent, no CONNACK yet).</summary>
+        Connecting = 2,
+        /// <summary>A CONNACK accepted the connection.</summary>
+        Connected = 3,
+        /// <summary>The connection is closing.</summary>
+        Disconnecting = 4,
+        /// <summary>The connection ended or the attempts failed with automatic reconnection off.</summary>
+        ConnectionLost = 5,
+    }
+
     /// <summary>Severity of the engine's log lines (OUZEL_LOG_*).</summary>
     public enum MqttLogLevel
     {
