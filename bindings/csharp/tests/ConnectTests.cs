@@ -211,6 +211,23 @@ namespace Ouzel.Mqtt.Tests
                 await Wait.For(client.DisconnectAsync(), "DisconnectAsync on a new client");
         }
 
+        [Test, Timeout(60000)]
+        public async Task EngineLog_ReachesLogMessageReceived_AtTheChosenLevel()
+        {
+            var lines = new List<MqttClientLogEventArgs>();
+            MqttClient client = await TestClients.Connected(broker, MqttProtocolVersion.V311, b => b.WithLogLevel(MqttLogLevel.Debug),
+                                                            c => c.LogMessageReceived += (s, e) => { lock (lines) lines.Add(e); });
+            try
+            {
+                await Wait.Until(() => { lock (lines) return lines.Count > 0; }, "a log line");
+                lock (lines) Assert.That(lines.TrueForAll(l => !string.IsNullOrEmpty(l.Message)), Is.True);
+            }
+            finally
+            {
+                await TestClients.Close(client);
+            }
+        }
+
         internal static async Task<Exception> CatchAsync(Task t)
         {
             try
