@@ -125,9 +125,9 @@ namespace Ouzel.Mqtt
             switch (ev.type)
             {
                 case Capi.OUZEL_EVENT_MESSAGE:
-                    return client.OnMessage(ref ev, ToMessage(ref ev));
+                    return client.OnMessage(ref ev, ToMessage(ref ev, client.IsV5));
                 case Capi.OUZEL_EVENT_PUBLISH_DONE:
-                    client.OnPublishDone(ev.token, PublishOutcome(ref ev));
+                    client.OnPublishDone(ev.token, PublishOutcome(ref ev, client.IsV5));
                     return false;
                 case Capi.OUZEL_EVENT_SUBSCRIBE_DONE:
                     client.OnSubscribeDone((ushort)ev.mid, AckOutcome(ref ev, true));
@@ -156,7 +156,7 @@ namespace Ouzel.Mqtt
             }
         }
 
-        static MqttApplicationMessage ToMessage(ref ouzel_event ev)
+        static MqttApplicationMessage ToMessage(ref ouzel_event ev, bool v5)
         {
             var m = new MqttApplicationMessage
             {
@@ -166,7 +166,7 @@ namespace Ouzel.Mqtt
                 Retain = ev.retain != 0,
                 Dup = ev.dup != 0,
             };
-            PropertyBag p = NativeProperties.Read(ev.properties);
+            PropertyBag p = v5 ? NativeProperties.Read(ev.properties) : PropertyBag.Empty; // MQTT 3 has none
             if (p != PropertyBag.Empty)
             {
                 m.ContentType = p.ContentType;
@@ -181,13 +181,27 @@ namespace Ouzel.Mqtt
             return m;
         }
 
-        static Outcome<MqttClientPublishResult> PublishOutcome(ref ouzel_event ev)
+        // One shared result for the common case: QoS 0 done, nothing to tell (the result is
+        // immutable to applications).
+        static readonly MqttClientPublishResult Qos0Done = new MqttClientPublishResult
+        {
+            PacketIdentifier = 0,
+            ReasonCode = MqttClientPublishReasonCode.Success,
+            UserProperties = PropertyBag.NoUserProperties,
+        };
+
+        static Outcome<MqttClientPublishResult> PublishOutcome(ref ouzel_event ev, bool v5)
         {
             var outcome = new Outcome<MqttClientPublishResult>();
             bool rejected = ev.state == Capi.OUZEL_DELIVERY_DROPPED && ev.drop_reason == Capi.OUZEL_DROP_REJECTED;
-            if (ev.state == Capi.OUZEL_DELIVERY_ACKNOWLEDGED || rejected)
+            if (ev.state == Capi.OUZEL_DELIVERY_ACKNOWLEDGED && ev.qos == 0 && ev.mid == 0)
             {
-                PropertyBag p = NativeProperties.Read(ev.properties);
+                outcome.Result = Qos0Done;
+            }
+            else if (ev.state == Capi.OUZEL_DELIVERY_ACKNOWLEDGED || rejected)
+            {
+                // Only an MQTT 5 acknowledgement carries properties: no call for the others.
+                PropertyBag p = v5 && ev.qos > 0 ? NativeProperties.Read(ev.properties) : PropertyBag.Empty;
                 outcome.Result = new MqttClientPublishResult
                 {
                     PacketIdentifier = (ushort)ev.mid,

@@ -33,6 +33,7 @@ namespace Ouzel.Mqtt
             }
             native = h;
             options = o;
+            v5 = o.ProtocolVersion == MqttProtocolVersion.V500;
             dispatcher.Start();
             poller = new EventPoller(this, h);
             poller.Start();
@@ -50,6 +51,7 @@ namespace Ouzel.Mqtt
                                   "options");
             }
             options = o;
+            v5 = o.ProtocolVersion == MqttProtocolVersion.V500;
         }
 
         void ClearConnecting(TaskCompletionSource<MqttClientConnectResult> tcs)
@@ -119,6 +121,12 @@ namespace Ouzel.Mqtt
         internal Func<MqttApplicationMessageReceivedEventArgs, Task> MessageHandlers
         {
             get { return ApplicationMessageReceivedAsync; }
+        }
+
+        // Whether the client speaks MQTT 5 (only then do acknowledgements carry properties).
+        internal bool IsV5
+        {
+            get { return Volatile.Read(ref v5); }
         }
 
         internal MessageHandlerRouter FilterHandlers

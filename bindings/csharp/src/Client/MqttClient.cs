@@ -26,6 +26,7 @@ namespace Ouzel.Mqtt
         ClientHandle native;       // set once, under gate
         EventPoller poller;        // set with native
         MqttClientOptions options; // the options native was last configured with
+        bool v5;                   // options.ProtocolVersion is MQTT 5
         TaskCompletionSource<MqttClientConnectResult> connecting;
         TaskCompletionSource<bool> disconnecting;
         int disposed;
