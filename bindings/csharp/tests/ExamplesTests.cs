@@ -1,9 +1,7 @@
 // Every C# example runs against a real broker and succeeds. They find libouzel through
 // $OUZEL_LIBRARY, the binding's default resolution.
 using System;
-using System.Diagnostics;
 using System.IO;
-using System.Threading.Tasks;
 using NUnit.Framework;
 
 namespace Ouzel.Mqtt.Tests
@@ -30,29 +28,7 @@ namespace Ouzel.Mqtt.Tests
 
         static string Run(string example, params string[] args)
         {
-            string bin = Environment.GetEnvironmentVariable("OUZEL_CSHARP_BIN");
-            Assume.That(bin, Is.Not.Null, "OUZEL_CSHARP_BIN not set");
-            string exe = Path.Combine(bin, "examples", example + ".exe");
-            Assert.That(File.Exists(exe), Is.True, exe);
-            var info = new ProcessStartInfo("mono", exe + " " + string.Join(" ", args))
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.EnvironmentVariables["OUZEL_LIBRARY"] = LibrarySetup.LibraryPath;
-            using (Process p = Process.Start(info))
-            {
-                Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-                Task<string> stderr = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit(60000))
-                {
-                    p.Kill();
-                    Assert.Fail(example + " did not finish in 60 s");
-                }
-                Assert.That(p.ExitCode, Is.EqualTo(0), example + " failed: " + stderr.Result + stdout.Result);
-                return stdout.Result;
-            }
+            return Processes.Run(Path.Combine(Processes.Bin, "examples", example + ".exe"), args);
         }
 
         [Test, Timeout(90000)]

@@ -11,21 +11,8 @@ using NUnit.Framework;
 namespace Ouzel.Mqtt.Tests
 {
     [TestFixture]
-    public class HandlerTests
+    public class HandlerTests : WithBroker
     {
-        Mosquitto broker;
-
-        [TestFixtureSetUp]
-        public void StartBroker()
-        {
-            broker = new Mosquitto();
-        }
-
-        [TestFixtureTearDown]
-        public void StopBroker()
-        {
-            broker.Dispose();
-        }
 
         [Test, Timeout(60000)]
         public async Task Handlers_RunOneAtATime_InArrivalOrder_OnThreadPoolThreads()

@@ -12,21 +12,8 @@ using NUnit.Framework;
 namespace Ouzel.Mqtt.Tests
 {
     [TestFixture]
-    public class PublishSubscribeTests
+    public class PublishSubscribeTests : WithBroker
     {
-        Mosquitto broker;
-
-        [TestFixtureSetUp]
-        public void StartBroker()
-        {
-            broker = new Mosquitto(new[] { "max_inflight_messages 20" });
-        }
-
-        [TestFixtureTearDown]
-        public void StopBroker()
-        {
-            broker.Dispose();
-        }
 
         static byte[] Payload(int i)
         {

@@ -15,36 +15,9 @@ namespace Ouzel.Mqtt.Tests
     [TestFixture]
     public class SessionTests
     {
-        static string Bin
-        {
-            get { return Environment.GetEnvironmentVariable("OUZEL_CSHARP_BIN") ?? AppDomain.CurrentDomain.BaseDirectory; }
-        }
-
-        // Starts ChildClient.exe and waits for its "ready" line.
         static Process StartChild(params string[] args)
         {
-            var info = new ProcessStartInfo("mono", Path.Combine(Bin, "ChildClient.exe") + " " + string.Join(" ", args))
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.EnvironmentVariables["OUZEL_LIBRARY"] = LibrarySetup.LibraryPath;
-            Process p = Process.Start(info);
-            Task<string> line = p.StandardOutput.ReadLineAsync();
-            if (!line.Wait(30000) || line.Result != "ready")
-            {
-                try { p.Kill(); } catch (InvalidOperationException) { }
-                throw new InvalidOperationException("the child did not get ready: " + line.Status + " " + p.StandardError.ReadToEnd());
-            }
-            return p;
-        }
-
-        static void KillChild(Process p)
-        {
-            p.Kill(); // SIGKILL on Mono: no chance to clean up
-            p.WaitForExit(10000);
-            p.Dispose();
+            return Processes.StartReady(Path.Combine(Processes.Bin, "ChildClient.exe"), args);
         }
 
         [Test, Timeout(120000)]
@@ -113,7 +86,7 @@ namespace Ouzel.Mqtt.Tests
                 {
                     var inbox = new Inbox(watcher);
                     await TestClients.Subscribe(watcher, topic, MqttQualityOfServiceLevel.AtLeastOnce);
-                    KillChild(StartChild("queue", broker.Uri, id, dir, topic, n.ToString()));
+                    Processes.Kill(StartChild("queue", broker.Uri, id, dir, topic, n.ToString()));
 
                     successor = new MqttClient(new MqttClientOptionsBuilder().WithConnectionUri(broker.Uri).WithClientId(id)
                                                    .WithCleanSession(false).WithPersistence(dir).Build());
@@ -164,7 +137,7 @@ namespace Ouzel.Mqtt.Tests
                 {
                     var inbox = new Inbox(watcher);
                     await TestClients.Subscribe(watcher, will);
-                    KillChild(StartChild("will", broker.Uri, TestClients.UniqueId("will"), will));
+                    Processes.Kill(StartChild("will", broker.Uri, TestClients.UniqueId("will"), will));
                     List<MqttApplicationMessage> got = await inbox.WaitFor(1);
                     Assert.That(got[0].ConvertPayloadToString(), Is.EqualTo("child lost"));
                 }

@@ -31,9 +31,8 @@ namespace Ouzel.Mqtt
                                                                        bool retain = false,
                                                                        CancellationToken cancellationToken = default(CancellationToken))
         {
-            return client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
-                                           .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build(),
-                                       cancellationToken);
+            return client.PublishBinaryAsync(topic, payload == null ? null : System.Text.Encoding.UTF8.GetBytes(payload), qos,
+                                             retain, cancellationToken);
         }
 
         /// <summary>Publishes bytes.</summary>
