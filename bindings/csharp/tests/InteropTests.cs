@@ -46,6 +46,18 @@ namespace Ouzel.Mqtt.Tests
             Assert.That(e.Message, Is.StringContaining("already in use"));
         }
 
+        [Test, Timeout(60000)]
+        public void MissingLibrary_FailsWithAMessageThatSaysWhatToDo()
+        {
+            Assume.That(File.Exists("/usr/lib/libouzel.so.0") || File.Exists("/usr/local/lib/libouzel.so.0") ||
+                        File.Exists("/usr/lib/x86_64-linux-gnu/libouzel.so.0"), Is.False, "a libouzel is installed system-wide");
+            string exe = Path.Combine(Processes.Bin, "ChildClient.exe");
+            string stderr = Processes.RunFailing(exe, "", "will", "mqtt://127.0.0.1:1", "x", "t");
+            Assert.That(stderr, Is.StringContaining("libouzel.so.0 was not found").And.StringContaining("OuzelLibrary.Load"));
+            stderr = Processes.RunFailing(exe, "/nonexistent/libouzel.so.0", "will", "mqtt://127.0.0.1:1", "x", "t");
+            Assert.That(stderr, Is.StringContaining("cannot load /nonexistent/libouzel.so.0"));
+        }
+
         [Test]
         public void EveryDeclaration_ResolvesInTheLibrary()
         {

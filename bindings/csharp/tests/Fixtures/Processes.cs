@@ -21,7 +21,7 @@ namespace Ouzel.Mqtt.Tests
             }
         }
 
-        static Process Start(string exe, string[] args)
+        static Process Start(string exe, string[] args, string library = null)
         {
             Assert.That(File.Exists(exe), Is.True, exe);
             var info = new ProcessStartInfo("mono", exe + " " + string.Join(" ", args))
@@ -30,7 +30,8 @@ namespace Ouzel.Mqtt.Tests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            info.EnvironmentVariables["OUZEL_LIBRARY"] = LibrarySetup.LibraryPath;
+            info.EnvironmentVariables["OUZEL_LIBRARY"] = library ?? LibrarySetup.LibraryPath;
+            if (library == "") info.EnvironmentVariables.Remove("OUZEL_LIBRARY");
             return Process.Start(info);
         }
 
@@ -48,6 +49,24 @@ namespace Ouzel.Mqtt.Tests
                 }
                 Assert.That(p.ExitCode, Is.EqualTo(0), Path.GetFileName(exe) + " failed: " + stderr.Result + stdout.Result);
                 return stdout.Result;
+            }
+        }
+
+        // Runs a program that must fail, with $OUZEL_LIBRARY set to `library` ("" unsets it);
+        // returns its standard error.
+        public static string RunFailing(string exe, string library, params string[] args)
+        {
+            using (Process p = Start(exe, args, library))
+            {
+                Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+                Task<string> stderr = p.StandardError.ReadToEndAsync();
+                if (!p.WaitForExit(60000))
+                {
+                    p.Kill();
+                    Assert.Fail(Path.GetFileName(exe) + " did not finish in 60 s");
+                }
+                Assert.That(p.ExitCode, Is.Not.EqualTo(0), Path.GetFileName(exe) + " succeeded: " + stdout.Result);
+                return stderr.Result;
             }
         }
 
