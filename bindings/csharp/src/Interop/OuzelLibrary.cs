@@ -104,8 +104,9 @@ namespace Ouzel.Interop
                 catch (DllNotFoundException e)
                 {
                     throw new DllNotFoundException(
-                        "libouzel.so.0 was not found: install it (scripts/install), put its folder in " +
-                        "LD_LIBRARY_PATH, set OUZEL_LIBRARY=/path/to/libouzel.so, or call " +
+                        "libouzel.so.0 was not found: install it (the libouzel0 package, or scripts/install from " +
+                        "the source tree), put its folder in LD_LIBRARY_PATH, set " +
+                        "OUZEL_LIBRARY=/path/to/libouzel.so.0, or call " +
                         "OuzelLibrary.Load(path) first (" + e.Message + ")", e);
                 }
                 int major = version / 10000, minor = version / 100 % 100;
