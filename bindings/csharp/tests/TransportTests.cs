@@ -196,6 +196,50 @@ namespace Ouzel.Mqtt.Tests
             }
         }
 
+        [TestCase(MqttProxyType.Http), TestCase(MqttProxyType.Socks5), Timeout(60000)]
+        public async Task ThroughAProxy_PublishSubscribe(MqttProxyType kind)
+        {
+            Assume.That(Proxy.Available(kind), Is.True, kind + " proxy not installed (scripts/setup installs it)");
+            // The proxy is really in the path: with none listening where it is said to be, no connection.
+            var direct = new MqttClient();
+            try
+            {
+                string dead = (kind == MqttProxyType.Http ? "http" : "socks5") + "://127.0.0.1:" + Mosquitto.FreePort();
+                Exception e = await ConnectTests.CatchAsync(direct.ConnectAsync(TestClients.Options(broker.Uri).WithProxy(dead).Build()));
+                Assert.That(e, Is.InstanceOf<MqttCommunicationException>(), e.ToString());
+            }
+            finally
+            {
+                direct.Dispose();
+            }
+            using (var proxy = new Proxy(kind))
+            {
+                string scheme = kind == MqttProxyType.Http ? "http" : "socks5h";
+                MqttClient c = await TestClients.Connected(broker, MqttProtocolVersion.V500,
+                                                           b => b.WithProxy(scheme + "://127.0.0.1:" + proxy.Port));
+                try
+                {
+                    await RoundTrip(c);
+                }
+                finally
+                {
+                    await TestClients.Close(c);
+                }
+                // The same through the piece-by-piece form, over TLS.
+                MqttClient tls = await TestClients.Connected("mqtts://localhost:" + broker.TlsPort, MqttProtocolVersion.V311,
+                                                             b => b.WithProxy(kind, "127.0.0.1", proxy.Port)
+                                                                   .WithTlsOptions(t => t.WithCaFile(certs.Ca)));
+                try
+                {
+                    await RoundTrip(tls);
+                }
+                finally
+                {
+                    await TestClients.Close(tls);
+                }
+            }
+        }
+
         [TestCase(MqttProtocolVersion.V311), TestCase(MqttProtocolVersion.V500), Timeout(60000)]
         public async Task WebSocket_PublishSubscribe(MqttProtocolVersion version)
         {
