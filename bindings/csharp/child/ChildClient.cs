@@ -5,6 +5,7 @@
 //
 //   mono ChildClient.exe queue URI CLIENT_ID PERSISTENCE_DIR TOPIC COUNT
 //   mono ChildClient.exe will URI CLIENT_ID WILL_TOPIC
+//   mono ChildClient.exe exit URI      (connects, publishes, returns from Main without Dispose)
 using System;
 using System.Threading;
 using Ouzel.Mqtt;
@@ -19,6 +20,7 @@ static class ChildClient
             {
                 case "queue": return Queue(args[1], args[2], args[3], args[4], int.Parse(args[5]));
                 case "will": return Will(args[1], args[2], args[3]);
+                case "exit": return ExitWithoutDispose(args[1]);
                 default:
                     Console.Error.WriteLine("unknown mode " + args[0]);
                     return 2;
@@ -42,6 +44,24 @@ static class ChildClient
         Console.WriteLine("ready");
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite);
+        return 0;
+    }
+
+    // A program that forgets Dispose: connected clients, a handler, a message in flight; the
+    // process must still exit cleanly (no finalizer may free a client under its threads).
+    static int ExitWithoutDispose(string uri)
+    {
+        for (int i = 0; i < 3; ++i)
+        {
+            var client = new MqttClient();
+            client.ApplicationMessageReceivedAsync += e => System.Threading.Tasks.Task.FromResult(0);
+            client.ConnectAsync(new MqttClientOptionsBuilder().WithConnectionUri(uri).Build()).GetAwaiter().GetResult();
+            client.SubscribeAsync("child/exit/#", MqttQualityOfServiceLevel.AtLeastOnce).GetAwaiter().GetResult();
+            client.PublishStringAsync("child/exit/" + i, "bye", MqttQualityOfServiceLevel.AtLeastOnce).GetAwaiter().GetResult();
+            client.PublishStringAsync("child/exit/" + i, "in flight", MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+        GC.Collect();
+        Console.WriteLine("leaving");
         return 0;
     }
 

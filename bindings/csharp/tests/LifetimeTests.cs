@@ -89,6 +89,13 @@ namespace Ouzel.Mqtt.Tests
         }
 
         [Test, Timeout(90000)]
+        public void AProcessThatNeverDisposes_ExitsCleanly()
+        {
+            string output = Processes.Run(System.IO.Path.Combine(Processes.Bin, "ChildClient.exe"), "exit", broker.Uri);
+            Assert.That(output, Is.StringContaining("leaving"));
+        }
+
+        [Test, Timeout(90000)]
         public async Task GcCollect_WhileMessagesFlow_LosesNothing()
         {
             const int n = 2000;

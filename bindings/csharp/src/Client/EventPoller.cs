@@ -34,7 +34,32 @@ namespace Ouzel.Mqtt
 
         internal void Start()
         {
+            lock (Live)
+            {
+                if (Live.Count == 0 && !exitHookInstalled)
+                {
+                    // A program may end without disposing its clients. The runtime then waits for
+                    // (or cannot abort) a thread blocked in native code, so the pollers are woken
+                    // and left first; each frees its client on the way out.
+                    AppDomain.CurrentDomain.ProcessExit += (s, e) => StopAll();
+                    AppDomain.CurrentDomain.DomainUnload += (s, e) => StopAll();
+                    exitHookInstalled = true;
+                }
+                Live.Add(this);
+            }
             thread.Start();
+        }
+
+        static readonly HashSet<EventPoller> Live = new HashSet<EventPoller>();
+        static bool exitHookInstalled;
+
+        static void StopAll()
+        {
+            List<EventPoller> all;
+            lock (Live) all = new List<EventPoller>(Live);
+            foreach (EventPoller p in all) p.Stop();
+            // Bounded: a poller that does not leave in time is left to the process's end.
+            foreach (EventPoller p in all) p.thread.Join(TimeSpan.FromSeconds(2));
         }
 
         // Asks the thread to stop; never waits for it.
@@ -92,6 +117,7 @@ namespace Ouzel.Mqtt
             {
                 Marshal.FreeHGlobal(memory);
                 handle.Dispose();
+                lock (Live) Live.Remove(this);
             }
         }
 
