@@ -91,6 +91,9 @@ namespace Ouzel.Mqtt
                 Capi.ouzel_event_init(events, Capi.OUZEL_EVENT_VERSION);
                 while (!stopping)
                 {
+                    // The first element names the layout of the whole array; releases and moves
+                    // must not leave it without one.
+                    events[0].version = Capi.OUZEL_EVENT_VERSION;
                     int n;
                     using (OuzelHandle.Lease l = handle.Enter())
                         n = Capi.ouzel_client_poll_events(l.Pointer, events, new UIntPtr(BatchSize), -1);
