@@ -1,0 +1,3 @@
+module github.com/ouzel-mqtt/ouzel/bindings/go
+
+go 1.24
