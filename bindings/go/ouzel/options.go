@@ -212,12 +212,12 @@ type ProxyOptions struct {
 	// other field at once.
 	URI string
 	// Or the parts:
-	Type      ProxyType
-	Host      string
-	Port      int
-	Username  string
-	Password  string
-	LocalDNS  bool // SOCKS5: resolve the broker's name here instead of at the proxy
+	Type     ProxyType
+	Host     string
+	Port     int
+	Username string
+	Password string
+	LocalDNS bool // SOCKS5: resolve the broker's name here instead of at the proxy
 	// FromEnvironment uses mqtt_proxy / MQTT_PROXY unless no_proxy names the broker.
 	FromEnvironment bool
 }
