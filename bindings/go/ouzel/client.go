@@ -3,10 +3,8 @@ package ouzel
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sync"
 	"sync/atomic"
-	"weak"
 
 	"github.com/ouzel-mqtt/ouzel/bindings/go/internal/capi"
 )
@@ -22,10 +20,11 @@ type Client struct {
 	*client
 }
 
-// client is the state the binding's goroutines use. It never points back to the Client, so a
-// Client the application dropped without Close is collected and closed by its cleanup.
+// client is the state the binding's goroutines use. The poller goroutine keeps it (and so the
+// Client) alive until Close, as a connection's goroutines would: a program that subscribes and
+// then only waits must not lose its client to the collector.
 type client struct {
-	self weak.Pointer[Client]
+	self *Client
 	opts Options
 	lib  capi.Client
 
@@ -85,8 +84,7 @@ func NewClient(opts Options) (*Client, error) {
 	}
 	in.disp.init()
 	out := &Client{in}
-	in.self = weak.Make(out)
-	runtime.AddCleanup(out, func(c *client) { c.close() }, in)
+	in.self = out
 	go in.pollLoop()
 	go in.dispatchLoop()
 	return out, nil
@@ -133,8 +131,8 @@ func (c *client) enter(op string) error {
 
 func (c *client) leave() { c.life.RUnlock() }
 
-// handle returns the Client for handlers (nil once the application dropped it).
-func (c *client) handle() *Client { return c.self.Value() }
+// handle returns the Client for handlers.
+func (c *client) handle() *Client { return c.self }
 
 // IsConnected reports whether a CONNACK-accepted connection is up.
 func (c *Client) IsConnected() bool { return c.isConnected() }

@@ -45,8 +45,9 @@ func WithProperties(props Properties) PublishOption { return propsOption{props} 
 
 // pubWaiter is a publish waiting for its PUBLISH_DONE.
 type pubWaiter struct {
-	done chan struct{}
-	d    Delivery
+	done   chan struct{}
+	queued Delivery // as accepted (read by waiters before done)
+	d      Delivery // the final state (written by the poller before done is closed)
 }
 
 func (w *pubWaiter) finish() { close(w.done) }
@@ -78,10 +79,71 @@ func (c *Client) Publish(ctx context.Context, topic string, payload []byte, opts
 	case <-w.done:
 		return w.d, deliveryError(&w.d)
 	case <-ctx.Done():
-		c.pubMu.Lock()
-		delete(c.pubs, d.Token)
-		c.pubMu.Unlock()
-		return d, &Error{Op: "publish", Message: "stopped waiting (the message stays queued)", Delivery: &d, Err: ctx.Err()}
+		c.forget(d.Token)
+		return d, stoppedWaiting(d, ctx.Err())
+	}
+}
+
+func stoppedWaiting(d Delivery, cause error) error {
+	return &Error{Op: "publish", Message: "stopped waiting (the message stays queued)", Delivery: &d, Err: cause}
+}
+
+func (c *client) forget(token uint64) {
+	c.pubMu.Lock()
+	delete(c.pubs, token)
+	c.pubMu.Unlock()
+}
+
+// Pending is a message published with PublishAsync: accepted by the library, its final state
+// still to come.
+type Pending struct {
+	w *pubWaiter
+}
+
+// PublishAsync queues a message like Publish and returns at once; the Pending completes when the
+// message reaches its final state (acknowledged, expired or dropped). WaitFor does not apply.
+func (c *Client) PublishAsync(topic string, payload []byte, opts ...PublishOption) (*Pending, error) {
+	var cfg publishConfig
+	for _, o := range opts {
+		o.applyPublish(&cfg)
+	}
+	_, w, err := c.publish(topic, payload, cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Pending{w}, nil
+}
+
+// Done is closed when the message reached its final state.
+func (p *Pending) Done() <-chan struct{} { return p.w.done }
+
+// Delivery is the message's token and packet identifier, and once Done its final state.
+func (p *Pending) Delivery() Delivery {
+	select {
+	case <-p.w.done:
+		return p.w.d
+	default:
+		return p.w.queued
+	}
+}
+
+// Err is nil before Done and for an acknowledged message; else ErrDropped / ErrExpired.
+func (p *Pending) Err() error {
+	select {
+	case <-p.w.done:
+		return deliveryError(&p.w.d)
+	default:
+		return nil
+	}
+}
+
+// Wait waits for Done or ctx (which only ends the waiting; Wait may be called again).
+func (p *Pending) Wait(ctx context.Context) (Delivery, error) {
+	select {
+	case <-p.w.done:
+		return p.w.d, deliveryError(&p.w.d)
+	case <-ctx.Done():
+		return p.w.queued, stoppedWaiting(p.w.queued, ctx.Err())
 	}
 }
 
@@ -103,7 +165,8 @@ func (c *client) publish(topic string, payload []byte, cfg publishConfig, wait b
 	token, mid, err := c.lib.Publish(topic, payload, int(cfg.qos), cfg.retain, props)
 	if wait {
 		if err == nil {
-			w.d = Delivery{Token: token, PacketID: uint16(mid), QoS: cfg.qos, State: Queued}
+			w.queued = Delivery{Token: token, PacketID: uint16(mid), QoS: cfg.qos, State: Queued}
+			w.d = w.queued
 			c.pubs[token] = w
 		}
 		c.pubMu.Unlock()

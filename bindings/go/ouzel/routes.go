@@ -148,3 +148,14 @@ func (pb *pollBatch) routesOf(i int) []*route {
 	}
 	return pb.routes[pb.routeOff[i]:pb.routeOff[i+1]:pb.routeOff[i+1]]
 }
+
+// AddRoute sends the messages matching filter to handler without subscribing (paho's AddRoute):
+// for a handler per part of a wildcard subscription, or for messages of a session resumed
+// before Subscribe runs again. It replaces the filter's previous route.
+func (c *Client) AddRoute(filter string, handler func(*Message)) error {
+	_, _, err := c.routes.set(filter, handler, nil)
+	return err
+}
+
+// RemoveRoute removes filter's route (messages then go to OnMessage / Messages()).
+func (c *Client) RemoveRoute(filter string) { c.routes.removeFilter(filter) }
