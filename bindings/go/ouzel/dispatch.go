@@ -73,7 +73,7 @@ func (d *dispatcher) drain() []*pollBatch {
 }
 
 func (c *client) dispatchLoop() {
-	defer close(c.messages())
+	defer func() { close(c.messages()) }()
 	for {
 		pb, ok := c.disp.pop(c.closed)
 		if !ok {

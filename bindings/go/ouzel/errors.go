@@ -75,7 +75,7 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
-	if e.HasReasonCode {
+	if e.HasReasonCode && !strings.Contains(msg, fmt.Sprintf("0x%02X", byte(e.ReasonCode))) {
 		fmt.Fprintf(&b, " (reason code 0x%02X", byte(e.ReasonCode))
 		if e.packet != 0 {
 			if name := capi.ReasonCodeName(e.version, e.packet, int(e.ReasonCode)); name != "" {

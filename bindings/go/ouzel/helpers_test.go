@@ -36,7 +36,7 @@ func clientID(t testing.TB) string {
 // the test ends.
 func newClient(t testing.TB, b *testbroker.Broker, opts ouzel.Options) *ouzel.Client {
 	t.Helper()
-	if opts.Servers == nil {
+	if opts.Servers == nil && b != nil {
 		opts.Servers = []string{b.URI()}
 	}
 	if opts.ClientID == "" {

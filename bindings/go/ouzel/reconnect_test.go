@@ -18,8 +18,8 @@ func TestReconnect_BrokerRestartMidStream_NothingLostQoS2ExactlyOnce(t *testing.
 	opts := func() ouzel.Options {
 		return ouzel.Options{KeepSession: true, ReconnectMinDelay: 50 * time.Millisecond,
 			ReconnectMaxDelay: 200 * time.Millisecond,
-			OnConnectionLost: func(*ouzel.Client, error) { lost.Add(1) },
-			OnConnect:        func(*ouzel.Client, *ouzel.ConnAck) { connects.Add(1) }}
+			OnConnectionLost:  func(*ouzel.Client, error) { lost.Add(1) },
+			OnConnect:         func(*ouzel.Client, *ouzel.ConnAck) { connects.Add(1) }}
 	}
 	sub := connected(t, b, opts())
 	topic := "go/restart/" + clientID(t)
