@@ -1,9 +1,9 @@
 package ouzel_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"bufio"
 	"errors"
 	"io"
 	"net"

@@ -21,8 +21,9 @@ type pollBatch struct {
 	held     *capi.Held // the events, kept unreleased until their handlers ran
 	n        int
 	items    []item
-	routes   []*route // the messages' routes, one after the other
-	routeOff []int    // event i's routes are routes[routeOff[i]:routeOff[i+1]]
+	routes     []*route // the messages' routes, one after the other
+	routeStart []int32  // event i's routes are routes[routeStart[i]:routeEnd[i]]
+	routeEnd   []int32
 }
 
 type itemKind uint8
@@ -72,7 +73,7 @@ func (c *client) pollLoop() {
 func (c *client) handleBatch(b *capi.Batch, evs []capi.Event) {
 	n := len(evs)
 	pb := &pollBatch{n: n}
-	c.routes.routeBatch(b, n, pb)
+	c.routes.routeBatch(b, 0, n, pb)
 	var dones []int
 	for i := range evs {
 		ev := &evs[i]
@@ -81,7 +82,10 @@ func (c *client) handleBatch(b *capi.Batch, evs []capi.Event) {
 		case capi.EventPublishDone:
 			dones = append(dones, i)
 		case capi.EventSubscribeDone, capi.EventUnsubscribeDone:
-			c.completeAck(ev)
+			if c.completeAck(ev) {
+				// Routes changed: the messages after this acknowledgement see the new ones.
+				c.routes.routeBatch(b, i+1, n, pb)
+			}
 		case capi.EventConnected:
 			c.onConnected(pb, i, ev)
 		case capi.EventConnectFailed:

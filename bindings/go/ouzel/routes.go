@@ -98,38 +98,40 @@ func (t *routeTable) removeFilter(filter string) {
 	}
 }
 
-// routeBatch finds the routes of every message event of b's first n events and stores them in
-// pb (pb.routesOf(i) then reads event i's).
-func (t *routeTable) routeBatch(b *capi.Batch, n int, pb *pollBatch) {
+// routeBatch finds the routes of the message events among b's events [from, to) and records
+// them in pb (pb.routesOf(i) then reads event i's).
+func (t *routeTable) routeBatch(b *capi.Batch, from, to int, pb *pollBatch) {
 	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if pb.routeStart == nil {
+		pb.routeStart, pb.routeEnd = make([]int32, pb.n), make([]int32, pb.n)
+	}
+	for i := from; i < to; i++ {
+		pb.routeStart[i], pb.routeEnd[i] = 0, 0
+	}
 	if t.freed || len(t.byID) == 0 {
-		t.mu.RUnlock()
 		return
 	}
-	t.r.RouteBatch(b, n)
-	off := make([]int, n+1)
-	for i := 0; i < n; i++ {
-		off[i] = len(pb.routes)
+	t.r.RouteBatch(b, from, to)
+	for i := from; i < to; i++ {
 		if b.Type(i) != capi.EventMessage {
 			continue
 		}
 		ids, ok := b.Routes(i)
 		if !ok {
 			var err error
-			ids, err = t.r.Match(b.Topic(i), nil)
-			if err != nil {
+			if ids, err = t.r.Match(b.Topic(i), nil); err != nil {
 				continue
 			}
 		}
+		pb.routeStart[i] = int32(len(pb.routes))
 		for _, id := range ids {
 			if r := t.byID[id]; r != nil {
 				pb.routes = append(pb.routes, r)
 			}
 		}
+		pb.routeEnd[i] = int32(len(pb.routes))
 	}
-	off[n] = len(pb.routes)
-	t.mu.RUnlock()
-	pb.routeOff = off
 }
 
 func (t *routeTable) free() {
@@ -143,10 +145,11 @@ func (t *routeTable) free() {
 
 // routesOf is event i's routes (nil when it matched none).
 func (pb *pollBatch) routesOf(i int) []*route {
-	if pb.routeOff == nil || pb.routeOff[i] == pb.routeOff[i+1] {
+	s, e := pb.routeStart[i], pb.routeEnd[i]
+	if s == e {
 		return nil
 	}
-	return pb.routes[pb.routeOff[i]:pb.routeOff[i+1]:pb.routeOff[i+1]]
+	return pb.routes[s:e:e]
 }
 
 // AddRoute sends the messages matching filter to handler without subscribing (paho's AddRoute):

@@ -168,9 +168,9 @@ func (c *client) waitAck(ctx context.Context, w *ackWaiter, mid int32) (*Subscri
 	}
 }
 
-// completeAck handles a SUBACK / UNSUBACK (on the poller): routes of refused filters go, the
-// waiter wakes.
-func (c *client) completeAck(ev *capi.Event) {
+// completeAck handles a SUBACK / UNSUBACK (on the poller): routes of refused filters and of
+// unsubscribed ones go, the waiter wakes. It reports whether routes changed.
+func (c *client) completeAck(ev *capi.Event) (changed bool) {
 	c.mu.Lock()
 	w, ok := c.acks[ev.Mid]
 	if ok {
@@ -178,7 +178,7 @@ func (c *client) completeAck(ev *capi.Event) {
 	}
 	c.mu.Unlock()
 	if !ok {
-		return
+		return false
 	}
 	w.res.Properties = decodeProperties(ev.Props)
 	for _, rc := range ev.ReasonCodes {
@@ -189,6 +189,7 @@ func (c *client) completeAck(ev *capi.Event) {
 		packet = capi.PacketUnsuback
 		for _, f := range w.unsub {
 			c.routes.removeFilter(f)
+			changed = true
 		}
 	}
 	for i, rc := range w.res.ReasonCodes {
@@ -197,6 +198,7 @@ func (c *client) completeAck(ev *capi.Event) {
 		}
 		if i < len(w.routes) && w.routes[i] != nil {
 			c.routes.remove(w.routes[i])
+			changed = true
 		}
 		if w.err == nil {
 			w.err = &Error{Op: w.op, Code: ErrRefused, Message: "the server refused a filter",
@@ -204,4 +206,5 @@ func (c *client) completeAck(ev *capi.Event) {
 		}
 	}
 	close(w.done)
+	return changed
 }

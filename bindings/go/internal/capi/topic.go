@@ -104,13 +104,16 @@ func (r Router) Match(topic string, ids []uint64) ([]uint64, error) {
 	}
 }
 
-// RouteBatch matches every message event of b's first n events in one crossing. After it,
-// Routes(i) gives event i's ids.
-func (r Router) RouteBatch(b *Batch, n int) {
-	C.goz_route_batch(r.p, b.ev, C.size_t(n), (*C.uint64_t)(unsafe.Pointer(&b.ids[0])),
-		C.size_t(len(b.ids)), &b.idCount[0])
+// RouteBatch matches every message event among b's events [from, to) in one crossing. After
+// it, Routes(i) gives event i's ids (until the next RouteBatch).
+func (r Router) RouteBatch(b *Batch, from, to int) {
+	if from >= to {
+		return
+	}
+	C.goz_route_batch(r.p, b.at(from), C.size_t(to-from), (*C.uint64_t)(unsafe.Pointer(&b.ids[0])),
+		C.size_t(len(b.ids)), &b.idCount[from])
 	off := 0
-	for i := 0; i < n; i++ {
+	for i := from; i < to; i++ {
 		b.idOff[i] = off
 		if c := b.idCount[i]; c != ^C.size_t(0) {
 			off += int(c)
@@ -126,13 +129,6 @@ func (b *Batch) Routes(i int) (ids []uint64, ok bool) {
 		return nil, false
 	}
 	return b.ids[b.idOff[i] : b.idOff[i]+int(c)], true
-}
-
-// ClearRoutes marks every event of b as matching nothing (a batch polled while no route exists).
-func (b *Batch) ClearRoutes(n int) {
-	for i := 0; i < n; i++ {
-		b.idCount[i] = 0
-	}
 }
 
 // ReasonCodeName is ouzel_reason_code_name ("" when the packet cannot carry the code).
