@@ -18,9 +18,9 @@ const (
 
 // pollBatch is one poll's events once decoded, and what the dispatcher must do with them.
 type pollBatch struct {
-	held     *capi.Held // the events, kept unreleased until their handlers ran
-	n        int
-	items    []item
+	held       *capi.Held // the events, kept unreleased until their handlers ran
+	n          int
+	items      []item
 	routes     []*route // the messages' routes, one after the other
 	routeStart []int32  // event i's routes are routes[routeStart[i]:routeEnd[i]]
 	routeEnd   []int32
