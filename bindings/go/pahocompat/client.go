@@ -28,6 +28,7 @@ const (
 // AddRoute or Subscribe outlive it and are installed again on the next Connect.
 type client struct {
 	opts ClientOptions // a copy, as paho keeps
+	tune func(*ouzel.Options)
 
 	mu     sync.Mutex
 	native *ouzel.Client
@@ -44,8 +45,7 @@ type routeEntry struct {
 // NewClient returns a paho mqtt.Client running on the Ouzel engine, configured by paho's
 // ClientOptions. It does not connect (Connect does); invalid options fail Connect's token.
 func NewClient(o *ClientOptions) Client {
-	c := &client{opts: *o}
-	return c
+	return &client{opts: *o, tune: tunerFor(o)}
 }
 
 // message adapts an *ouzel.Message to paho's Message interface (a pointer-shaped value: no
@@ -73,7 +73,7 @@ func (c *client) start() (*ouzel.Client, error) {
 	if c.native != nil {
 		return c.native, nil
 	}
-	n, files, err := nativeOptions(&c.opts)
+	n, files, err := nativeOptions(&c.opts, c.tune)
 	if err != nil {
 		return nil, err
 	}

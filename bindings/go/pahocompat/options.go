@@ -15,9 +15,10 @@ import (
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
 )
 
-// Tune registers a function that adjusts the native options NewClient derives from opts, for
-// what paho's ClientOptions cannot express (a CA file when TLSConfig.RootCAs is set, a
-// persistence directory, MQTT 5). It is the one line of Ouzel-specific code a program may add.
+// Tune registers a function that adjusts the native options a client made from opts derives
+// (call it before NewClient), for what paho's ClientOptions cannot express: a CA file when
+// TLSConfig.RootCAs is set, a persistence directory, MQTT 5. It is the one line of
+// Ouzel-specific code a program may add.
 func Tune(opts *ClientOptions, fn func(*ouzel.Options)) *ClientOptions {
 	tuners.Store(opts, fn)
 	return opts
@@ -25,9 +26,16 @@ func Tune(opts *ClientOptions, fn func(*ouzel.Options)) *ClientOptions {
 
 var tuners sync.Map // *ClientOptions -> func(*ouzel.Options)
 
+func tunerFor(opts *ClientOptions) func(*ouzel.Options) {
+	if fn, ok := tuners.Load(opts); ok {
+		return fn.(func(*ouzel.Options))
+	}
+	return nil
+}
+
 // nativeOptions maps paho's options onto Ouzel's. Files made for client certificates given as
 // tls.Certificate values are returned for removal when the client is done.
-func nativeOptions(o *ClientOptions) (ouzel.Options, []string, error) {
+func nativeOptions(o *ClientOptions, tune func(*ouzel.Options)) (ouzel.Options, []string, error) {
 	var n ouzel.Options
 	var files []string
 	for _, u := range o.Servers {
@@ -112,8 +120,11 @@ func nativeOptions(o *ClientOptions) (ouzel.Options, []string, error) {
 		}
 		n.TLS = t
 	}
-	if fn, ok := tuners.Load(o); ok {
-		fn.(func(*ouzel.Options))(&n)
+	if n.ReconnectMaxDelay > 0 && n.ReconnectMinDelay == 0 && n.ReconnectMaxDelay < time.Second {
+		n.ReconnectMinDelay = n.ReconnectMaxDelay // the engine's first delay (1s) would exceed it
+	}
+	if tune != nil {
+		tune(&n)
 	}
 	if n.TLS != nil && n.TLS.CAFile == "" && n.TLS.CAPath == "" && o.TLSConfig != nil &&
 		o.TLSConfig.RootCAs != nil && !o.TLSConfig.InsecureSkipVerify {
