@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/internal/testbroker"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
 )
 

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
-	"github.com/ouzel-mqtt/ouzel/bindings/go/internal/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
 	mqtt "github.com/ouzel-mqtt/ouzel/bindings/go/pahocompat"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 // Compile-time: the values are paho's own interfaces.

@@ -30,12 +30,30 @@ type (
 	ConnectionAttemptHandler      = mqtt.ConnectionAttemptHandler
 	ConnectionNotificationHandler = mqtt.ConnectionNotificationHandler
 	ConnectionNotification        = mqtt.ConnectionNotification
-	CredentialsProvider           = mqtt.CredentialsProvider
-	OpenConnectionFunc            = mqtt.OpenConnectionFunc
-	WebsocketOptions              = mqtt.WebsocketOptions
-	Store                         = mqtt.Store
-	Logger                        = mqtt.Logger
-	NOOPLogger                    = mqtt.NOOPLogger
+	ConnectionNotificationType    = mqtt.ConnectionNotificationType
+	// The notifications this client sends: Connected, Failed (a connection attempt) and Lost.
+	ConnectionNotificationConnected    = mqtt.ConnectionNotificationConnected
+	ConnectionNotificationConnecting   = mqtt.ConnectionNotificationConnecting
+	ConnectionNotificationFailed       = mqtt.ConnectionNotificationFailed
+	ConnectionNotificationLost         = mqtt.ConnectionNotificationLost
+	ConnectionNotificationBroker       = mqtt.ConnectionNotificationBroker
+	ConnectionNotificationBrokerFailed = mqtt.ConnectionNotificationBrokerFailed
+	CredentialsProvider                = mqtt.CredentialsProvider
+	OpenConnectionFunc                 = mqtt.OpenConnectionFunc
+	WebsocketOptions                   = mqtt.WebsocketOptions
+	Store                              = mqtt.Store
+	Logger                             = mqtt.Logger
+	NOOPLogger                         = mqtt.NOOPLogger
+)
+
+// paho's notification types.
+const (
+	ConnectionNotificationTypeConnected    = mqtt.ConnectionNotificationTypeConnected
+	ConnectionNotificationTypeConnecting   = mqtt.ConnectionNotificationTypeConnecting
+	ConnectionNotificationTypeFailed       = mqtt.ConnectionNotificationTypeFailed
+	ConnectionNotificationTypeLost         = mqtt.ConnectionNotificationTypeLost
+	ConnectionNotificationTypeBroker       = mqtt.ConnectionNotificationTypeBroker
+	ConnectionNotificationTypeBrokerFailed = mqtt.ConnectionNotificationTypeBrokerFailed
 )
 
 // paho's constructors and helpers that involve no connection.

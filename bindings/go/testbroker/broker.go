@@ -1,7 +1,7 @@
-// Package testbroker starts a real Mosquitto for the Go binding's tests, examples and scenarios:
-// free loopback ports, a generated configuration in a fresh directory, listeners as asked (plain,
-// WebSocket, TLS with certificates generated at start, wss), an optional password file. Every
-// wait is bounded; Stop kills the broker (tests register it with t.Cleanup).
+// Package testbroker starts a real Mosquitto for tests (the binding's own, its examples', and an
+// application's): free loopback ports, a generated configuration in a fresh directory, listeners
+// as asked (plain, WebSocket, TLS with certificates generated at start, wss), an optional
+// password file. Every wait is bounded; Stop kills the broker (register it with t.Cleanup).
 package testbroker
 
 import (
