@@ -49,6 +49,7 @@ type client struct {
 	up          bool // a CONNACK was seen and no DISCONNECTED since
 	routes      routeTable
 
+	waiter    *eventWaiter                  // nil: the poller blocks in the library instead
 	msgs      atomic.Pointer[chan *Message] // Messages(), once asked for
 	msgsOnce  sync.Once
 	disp      dispatcher
@@ -83,6 +84,9 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, wrap("new client", err)
 	}
 	in.disp.init()
+	if w, err := newEventWaiter(lib.EventFD()); err == nil {
+		in.waiter = w
+	}
 	out := &Client{in}
 	in.self = out
 	go in.pollLoop()
@@ -106,6 +110,9 @@ func (c *client) close() {
 	}
 	close(c.closed)
 	c.disp.wake()
+	if c.waiter != nil {
+		c.waiter.wake()
+	}
 	c.life.RLock()
 	if !c.freed {
 		c.lib.InterruptPoll()

@@ -53,16 +53,23 @@ func (c *client) pollLoop() {
 	b := capi.NewBatch(pollBatchSize, pollScratchBytes)
 	defer b.Free()
 	evs := make([]capi.Event, pollBatchSize)
+	timeout := -1 // without the netpoller: block in the library (Close interrupts it)
+	if c.waiter != nil {
+		timeout = 0
+	}
 	for !c.closing.Load() {
 		// Poll without holding life: only this goroutine frees the client, after the loop.
-		n, err := c.lib.Poll(b, -1)
+		n, err := c.lib.Poll(b, timeout)
 		if err != nil {
 			c.logf(LogError, "ouzel: polling events failed, closing the client: %v", err)
 			c.close()
 			break
 		}
 		if n == 0 {
-			continue // interrupted (Close) or nothing
+			if c.waiter != nil {
+				_ = c.waiter.wait() // readable, or woken by Close
+			}
+			continue
 		}
 		c.handleBatch(b, evs[:n])
 	}
@@ -238,6 +245,9 @@ func (c *client) teardown() {
 	c.freed = true
 	c.lib.Free()
 	c.life.Unlock()
+	if c.waiter != nil {
+		c.waiter.close()
+	}
 	c.routes.free()
 
 	c.pubMu.Lock()

@@ -7,8 +7,8 @@ import (
 )
 
 // PublishOption is an option of Publish: a QoS (QoS0, QoS1, QoS2), Retain, WaitFor(state) or
-// WithProperties(props).
-type PublishOption interface{ applyPublish(*publishConfig) }
+// WithProperties(props). The set is closed (publishConfig.apply knows each one).
+type PublishOption interface{ publishOption() }
 
 type publishConfig struct {
 	qos    QoS
@@ -17,18 +17,35 @@ type publishConfig struct {
 	props  Properties
 }
 
-func (q QoS) applyPublish(p *publishConfig) { p.qos = q }
+// apply reads the options with a type switch rather than through their method: a method call
+// through the interface would make the config escape, an allocation per Publish.
+func (p *publishConfig) apply(opts []PublishOption) {
+	for _, o := range opts {
+		switch v := o.(type) {
+		case QoS:
+			p.qos = v
+		case retainOption:
+			p.retain = bool(v)
+		case waitOption:
+			p.wait = DeliveryState(v)
+		case propsOption:
+			p.props = v.p
+		}
+	}
+}
+
+func (QoS) publishOption() {}
 
 type retainOption bool
 
-func (r retainOption) applyPublish(p *publishConfig) { p.retain = bool(r) }
+func (retainOption) publishOption() {}
 
 // Retain makes the server keep the message as the topic's retained message.
 const Retain = retainOption(true)
 
 type waitOption DeliveryState
 
-func (w waitOption) applyPublish(p *publishConfig) { p.wait = DeliveryState(w) }
+func (waitOption) publishOption() {}
 
 // WaitFor sets the state Publish waits for: Queued (return once the library accepted the
 // message: queued, and with Options.Persistence durably stored) or Acknowledged (the default:
@@ -37,7 +54,7 @@ func WaitFor(state DeliveryState) PublishOption { return waitOption(state) }
 
 type propsOption struct{ p Properties }
 
-func (o propsOption) applyPublish(p *publishConfig) { p.props = o.p }
+func (propsOption) publishOption() {}
 
 // WithProperties sets the MQTT 5 PUBLISH properties (Message Expiry Interval, Content Type,
 // Response Topic, Correlation Data, User Property, ...).
@@ -64,9 +81,7 @@ func (w *pubWaiter) finish() { close(w.done) }
 // ended without being acknowledged is ErrDropped or ErrExpired with the Delivery.
 func (c *Client) Publish(ctx context.Context, topic string, payload []byte, opts ...PublishOption) (Delivery, error) {
 	cfg := publishConfig{wait: Acknowledged}
-	for _, o := range opts {
-		o.applyPublish(&cfg)
-	}
+	cfg.apply(opts)
 	if cfg.wait != Acknowledged {
 		d, _, err := c.publish(topic, payload, cfg, false)
 		return d, err
@@ -104,9 +119,7 @@ type Pending struct {
 // message reaches its final state (acknowledged, expired or dropped). WaitFor does not apply.
 func (c *Client) PublishAsync(topic string, payload []byte, opts ...PublishOption) (*Pending, error) {
 	var cfg publishConfig
-	for _, o := range opts {
-		o.applyPublish(&cfg)
-	}
+	cfg.apply(opts)
 	_, w, err := c.publish(topic, payload, cfg, true)
 	if err != nil {
 		return nil, err
@@ -176,7 +189,8 @@ func (c *client) publish(topic string, payload []byte, cfg publishConfig, wait b
 	if err != nil {
 		e := wrap("publish", err).(*Error)
 		if token != 0 { // accepted in memory, but not made durable (ErrStore)
-			e.Delivery = &d
+			kept := d
+			e.Delivery = &kept
 		}
 		return d, nil, e
 	}

@@ -5,48 +5,11 @@
 // pointer: buffers passed in are borrowed for the call only.
 package capi
 
-/*
-#cgo noescape goz_client_new
-#cgo nocallback goz_client_new
-#cgo noescape goz_client_set_options
-#cgo nocallback goz_client_set_options
-#cgo noescape goz_connect
-#cgo nocallback goz_connect
-#cgo noescape goz_reconnect
-#cgo nocallback goz_reconnect
-#cgo noescape goz_disconnect
-#cgo nocallback goz_disconnect
-#cgo noescape goz_publish
-#cgo nocallback goz_publish
-#cgo noescape goz_subscribe
-#cgo nocallback goz_subscribe
-#cgo noescape goz_unsubscribe
-#cgo nocallback goz_unsubscribe
-#cgo noescape goz_ack
-#cgo nocallback goz_ack
-#cgo noescape goz_delivery_status
-#cgo nocallback goz_delivery_status
-#cgo noescape goz_auth
-#cgo nocallback goz_auth
-#cgo noescape goz_stat
-#cgo nocallback goz_stat
-#cgo noescape goz_persistence_report
-#cgo nocallback goz_persistence_report
-#cgo noescape goz_poll
-#cgo nocallback goz_poll
-#cgo noescape goz_event_props
-#cgo nocallback goz_event_props
-#cgo noescape goz_release
-#cgo nocallback goz_release
-#cgo nocallback goz_events_clone
-#cgo nocallback ouzel_client_free
-#cgo nocallback ouzel_client_interrupt_poll
-#cgo nocallback ouzel_client_is_connected
-#include "shim.h"
-*/
+// #include "shim.h"
 import "C"
 
 import (
+	"bytes"
 	"fmt"
 	"unsafe"
 )
@@ -60,8 +23,14 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
+// fail builds the Error from e. The text is copied in Go (C.GoString would make every caller's
+// goz_err escape to the heap, costing an allocation on every call, failing or not).
 func fail(rc C.int, e *C.goz_err) error {
-	return &Error{Code: int(rc), Message: C.GoString(&e.msg[0]), Index: int(e.index)}
+	msg := unsafe.Slice((*byte)(unsafe.Pointer(&e.msg[0])), len(e.msg))
+	if n := bytes.IndexByte(msg, 0); n >= 0 {
+		msg = msg[:n]
+	}
+	return &Error{Code: int(rc), Message: string(msg), Index: int(e.index)}
 }
 
 func newErr() C.goz_err { return C.goz_err{index: -1} }

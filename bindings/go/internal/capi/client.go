@@ -1,6 +1,38 @@
 package capi
 
-// #include "shim.h"
+/*
+#cgo noescape goz_client_new
+#cgo nocallback goz_client_new
+#cgo noescape goz_client_set_options
+#cgo nocallback goz_client_set_options
+#cgo noescape goz_connect
+#cgo nocallback goz_connect
+#cgo noescape goz_reconnect
+#cgo nocallback goz_reconnect
+#cgo noescape goz_disconnect
+#cgo nocallback goz_disconnect
+#cgo noescape goz_publish
+#cgo nocallback goz_publish
+#cgo noescape goz_subscribe
+#cgo nocallback goz_subscribe
+#cgo noescape goz_unsubscribe
+#cgo nocallback goz_unsubscribe
+#cgo noescape goz_ack
+#cgo nocallback goz_ack
+#cgo noescape goz_delivery_status
+#cgo nocallback goz_delivery_status
+#cgo noescape goz_auth
+#cgo nocallback goz_auth
+#cgo noescape goz_stat
+#cgo nocallback goz_stat
+#cgo noescape goz_persistence_report
+#cgo nocallback goz_persistence_report
+#cgo nocallback ouzel_client_free
+#cgo nocallback ouzel_client_interrupt_poll
+#cgo nocallback ouzel_client_is_connected
+#cgo nocallback ouzel_client_event_fd
+#include "shim.h"
+*/
 import "C"
 
 import (
@@ -183,3 +215,6 @@ func (c Client) PersistenceReport() (PersistenceReport, error) {
 
 // InterruptPoll is ouzel_client_interrupt_poll: a blocked Poll returns 0 at once.
 func (c Client) InterruptPoll() { C.ouzel_client_interrupt_poll(c.p) }
+
+// EventFD is ouzel_client_event_fd: readable while events wait (never read or close it).
+func (c Client) EventFD() int { return int(C.ouzel_client_event_fd(c.p)) }

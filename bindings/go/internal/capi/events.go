@@ -1,6 +1,15 @@
 package capi
 
-// #include "shim.h"
+/*
+#cgo noescape goz_poll
+#cgo nocallback goz_poll
+#cgo noescape goz_event_props
+#cgo nocallback goz_event_props
+#cgo noescape goz_release
+#cgo nocallback goz_release
+#cgo nocallback goz_events_clone
+#include "shim.h"
+*/
 import "C"
 
 import (

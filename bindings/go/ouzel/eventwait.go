@@ -1,0 +1,59 @@
+package ouzel
+
+import (
+	"errors"
+	"os"
+	"syscall"
+	"time"
+)
+
+// eventWaiter parks the poller goroutine in Go's netpoller until the library's event descriptor
+// (ouzel_client_event_fd, level-triggered) is readable, so no OS thread sits blocked in C per
+// client and a wake-up costs a netpoll return, not a blocked cgo call's return. The descriptor
+// is the library's (never read or closed here): the waiter watches a duplicate of it.
+type eventWaiter struct {
+	f  *os.File
+	rc syscall.RawConn
+}
+
+func newEventWaiter(fd int) (*eventWaiter, error) {
+	if fd < 0 {
+		return nil, errors.New("the client has no event descriptor")
+	}
+	d, err := syscall.Dup(fd)
+	if err != nil {
+		return nil, err
+	}
+	syscall.CloseOnExec(d)
+	if err := syscall.SetNonblock(d, true); err != nil {
+		syscall.Close(d)
+		return nil, err
+	}
+	f := os.NewFile(uintptr(d), "ouzel-events")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	// Only a descriptor the netpoller took accepts deadlines; wake relies on them.
+	if err := f.SetReadDeadline(time.Time{}); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &eventWaiter{f: f, rc: rc}, nil
+}
+
+// wait returns once the descriptor is readable, or with an error after wake.
+func (w *eventWaiter) wait() error {
+	waited := false
+	return w.rc.Read(func(uintptr) bool {
+		done := waited
+		waited = true
+		return done
+	})
+}
+
+// wake makes a wait in progress (or the next) return: the client is closing.
+func (w *eventWaiter) wake() { _ = w.f.SetReadDeadline(time.Unix(1, 0)) }
+
+func (w *eventWaiter) close() { _ = w.f.Close() }
