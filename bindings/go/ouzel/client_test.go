@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 func TestPublishSubscribe_EveryQoS_BothVersions_ArriveInOrderByteIdentical(t *testing.T) {

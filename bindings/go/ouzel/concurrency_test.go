@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 func TestConcurrency_16GoroutinesPublishing_AllAcknowledgedAndReceived(t *testing.T) {

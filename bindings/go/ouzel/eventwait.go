@@ -43,14 +43,12 @@ func newEventWaiter(fd int) (*eventWaiter, error) {
 	return &eventWaiter{f: f, rc: rc}, nil
 }
 
-// wait returns once the descriptor is readable, or with an error after wake.
-func (w *eventWaiter) wait() error {
-	waited := false
-	return w.rc.Read(func(uintptr) bool {
-		done := waited
-		waited = true
-		return done
-	})
+// until calls ready, and again each time the descriptor becomes readable, until it returns
+// true; it returns early with an error after wake. The check runs inside the netpoller's read
+// (after it forgot older readiness), so an event that arrives between a check that found nothing
+// and the wait still wakes the wait.
+func (w *eventWaiter) until(ready func() bool) error {
+	return w.rc.Read(func(uintptr) bool { return ready() })
 }
 
 // wake makes a wait in progress (or the next) return: the client is closing.

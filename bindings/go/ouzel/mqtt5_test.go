@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 func TestMQTT5_EmptyClientID_TheAssignedIDIsVisible(t *testing.T) {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 // TestMain lets the test binary act as a helper process (a client that is then SIGKILLed).

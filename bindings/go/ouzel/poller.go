@@ -53,25 +53,27 @@ func (c *client) pollLoop() {
 	b := capi.NewBatch(pollBatchSize, pollScratchBytes)
 	defer b.Free()
 	evs := make([]capi.Event, pollBatchSize)
-	timeout := -1 // without the netpoller: block in the library (Close interrupts it)
-	if c.waiter != nil {
-		timeout = 0
-	}
 	for !c.closing.Load() {
 		// Poll without holding life: only this goroutine frees the client, after the loop.
-		n, err := c.lib.Poll(b, timeout)
+		var n int
+		var err error
+		if c.waiter != nil {
+			// Non-blocking polls, parked in the netpoller between them.
+			_ = c.waiter.until(func() bool {
+				n, err = c.lib.Poll(b, 0)
+				return n > 0 || err != nil || c.closing.Load()
+			})
+		} else {
+			n, err = c.lib.Poll(b, -1) // blocks in the library; Close interrupts it
+		}
 		if err != nil {
 			c.logf(LogError, "ouzel: polling events failed, closing the client: %v", err)
 			c.close()
 			break
 		}
-		if n == 0 {
-			if c.waiter != nil {
-				_ = c.waiter.wait() // readable, or woken by Close
-			}
-			continue
+		if n > 0 {
+			c.handleBatch(b, evs[:n])
 		}
-		c.handleBatch(b, evs[:n])
 	}
 }
 

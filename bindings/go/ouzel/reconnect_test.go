@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 // The broker restarts mid-stream: the clients reconnect by themselves (OnConnectionLost, then

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 	"github.com/ouzel-mqtt/ouzel/bindings/go/ouzel"
+	"github.com/ouzel-mqtt/ouzel/bindings/go/testbroker"
 )
 
 // echoOnce subscribes sub to a fresh topic, publishes one QoS 1 message with pub and returns
