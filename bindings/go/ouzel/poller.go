@@ -53,6 +53,7 @@ func (c *client) pollLoop() {
 	b := capi.NewBatch(pollBatchSize, pollScratchBytes)
 	defer b.Free()
 	evs := make([]capi.Event, pollBatchSize)
+	dones := make([]int, 0, pollBatchSize)
 	for !c.closing.Load() {
 		// Poll without holding life: only this goroutine frees the client, after the loop.
 		var n int
@@ -72,18 +73,17 @@ func (c *client) pollLoop() {
 			break
 		}
 		if n > 0 {
-			c.handleBatch(b, evs[:n])
+			c.handleBatch(b, evs[:n], dones[:0])
 		}
 	}
 }
 
 // handleBatch decodes the n events of b and acts on them. Events that need the dispatcher stay
 // unreleased (a copy of the batch goes with them); the others are released here.
-func (c *client) handleBatch(b *capi.Batch, evs []capi.Event) {
+func (c *client) handleBatch(b *capi.Batch, evs []capi.Event, dones []int) {
 	n := len(evs)
 	pb := &pollBatch{n: n}
 	c.routes.routeBatch(b, 0, n, pb)
-	var dones []int
 	for i := range evs {
 		ev := &evs[i]
 		b.Decode(i, ev)

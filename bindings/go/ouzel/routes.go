@@ -103,14 +103,16 @@ func (t *routeTable) removeFilter(filter string) {
 func (t *routeTable) routeBatch(b *capi.Batch, from, to int, pb *pollBatch) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	if pb.routeStart == nil {
-		pb.routeStart, pb.routeEnd = make([]int32, pb.n), make([]int32, pb.n)
-	}
-	for i := from; i < to; i++ {
-		pb.routeStart[i], pb.routeEnd[i] = 0, 0
+	if pb.routeStart != nil {
+		for i := from; i < to; i++ {
+			pb.routeStart[i], pb.routeEnd[i] = 0, 0
+		}
 	}
 	if t.freed || len(t.byID) == 0 {
 		return
+	}
+	if pb.routeStart == nil {
+		pb.routeStart, pb.routeEnd = make([]int32, pb.n), make([]int32, pb.n)
 	}
 	t.r.RouteBatch(b, from, to)
 	for i := from; i < to; i++ {
@@ -145,6 +147,9 @@ func (t *routeTable) free() {
 
 // routesOf is event i's routes (nil when it matched none).
 func (pb *pollBatch) routesOf(i int) []*route {
+	if pb.routeStart == nil {
+		return nil
+	}
 	s, e := pb.routeStart[i], pb.routeEnd[i]
 	if s == e {
 		return nil
