@@ -3,8 +3,10 @@ package pahocompat_test
 import (
 	"bytes"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -210,5 +212,15 @@ func TestPahoPatterns_AutoAckDisabled_MessageAckAcknowledges(t *testing.T) {
 		m.Ack()
 	case <-time.After(10 * time.Second):
 		t.Fatal("no message")
+	}
+}
+
+// A Go CertPool cannot be read back: Connect says how to name the CA file instead of quietly
+// trusting the system's CAs.
+func TestPahoPatterns_RootCAsWithoutCAFile_ConnectFailsWithTheAdvice(t *testing.T) {
+	o := mqtt.NewClientOptions().AddBroker("ssl://127.0.0.1:1").SetTLSConfig(&tls.Config{RootCAs: x509.NewCertPool()})
+	tok := mqtt.NewClient(o).Connect()
+	if !tok.WaitTimeout(10*time.Second) || tok.Error() == nil || !strings.Contains(tok.Error().Error(), "pahocompat.Tune") {
+		t.Fatalf("Connect: %v", tok.Error())
 	}
 }
