@@ -180,6 +180,13 @@ func (c *client) completeAck(ev *capi.Event) (changed bool) {
 	if !ok {
 		return false
 	}
+	if ev.Error != capi.OK {
+		// The connection closed before the acknowledgement: none will come.
+		w.err = &Error{Op: w.op, Code: Code(ev.Error), Message: "the connection closed before the server answered"}
+		c.restoreRoutes(w)
+		close(w.done)
+		return len(w.routes) > 0
+	}
 	w.res.Properties = decodeProperties(ev.Props)
 	for _, rc := range ev.ReasonCodes {
 		w.res.ReasonCodes = append(w.res.ReasonCodes, ReasonCode(rc))
