@@ -65,3 +65,25 @@ func TestWebSocket_PlainAndTLS_PublishSubscribe(t *testing.T) {
 		TLS: &ouzel.TLSOptions{CAFile: b.Certs.CAFile}})
 	echoOnce(t, wss, ws)
 }
+
+func TestProxy_HTTPConnectAndSOCKS5_PublishSubscribeThroughThem(t *testing.T) {
+	b := startBroker(t, testbroker.Config{})
+	for _, kind := range []string{"http", "socks5"} {
+		if !testbroker.ProxyAvailable(kind) {
+			t.Skipf("%s proxy not installed (scripts/setup installs tinyproxy and dante-server)", kind)
+		}
+		p, err := testbroker.StartProxy(t.TempDir(), kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Stop)
+		c := connected(t, b, ouzel.Options{Proxy: &ouzel.ProxyOptions{URI: p.URI()}})
+		echoOnce(t, c, c)
+		// The traffic really goes through it: with the proxy gone, connecting fails.
+		p.Stop()
+		gone := newClient(t, b, ouzel.Options{Proxy: &ouzel.ProxyOptions{URI: p.URI()}, NoReconnect: true})
+		if _, err := gone.Connect(ctx(t)); err == nil {
+			t.Fatalf("%s: connected without the proxy", kind)
+		}
+	}
+}
