@@ -94,6 +94,9 @@ func (c *client) runBatch(pb *pollBatch) {
 		}
 		it := &pb.items[k]
 		c.run(it)
+		if it.kind == itemMessage && it.msg.withheld.Load() {
+			c.withhold(pb, it.idx)
+		}
 		if k%releaseEvery == releaseEvery-1 {
 			c.release(pb, released, it.idx+1)
 			released = it.idx + 1
@@ -112,6 +115,16 @@ func (c *client) release(pb *pollBatch, from, to int) {
 	if err := c.lib.ReleaseHeld(pb.held, from, to-from); err != nil {
 		c.logf(LogError, "ouzel: releasing events failed: %v", err)
 	}
+}
+
+// withhold clears event i's ack_on_release before it is released (under life: the array is
+// only ours to write while the client lives).
+func (c *client) withhold(pb *pollBatch, i int) {
+	if c.enter("withhold") != nil {
+		return
+	}
+	pb.held.SetAckOnRelease(i, false)
+	c.leave()
 }
 
 func (c *client) run(it *item) {

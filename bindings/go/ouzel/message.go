@@ -2,6 +2,7 @@ package ouzel
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/ouzel-mqtt/ouzel/bindings/go/internal/capi"
 )
@@ -37,17 +38,29 @@ type Message struct {
 	PacketID   uint16 // 0 for QoS 0
 	Properties Properties
 
-	client *client
+	client   *client
+	withheld atomic.Bool
 }
 
-// Ack acknowledges a QoS 1/2 message when the client was created with ManualAck (otherwise the
-// binding acknowledges after the handler returns and Ack does nothing). Acknowledgements may be
-// given in any order and from any goroutine; the library sends them in arrival order.
+// Ack acknowledges a QoS 1/2 message when the client was created with ManualAck, or one whose
+// acknowledgement WithholdAck kept back (otherwise the binding acknowledges after the handler
+// returns and Ack does nothing). Acknowledgements may be given in any order and from any
+// goroutine; the library sends them in arrival order.
 func (m *Message) Ack() error {
-	if m.client == nil || !m.client.opts.ManualAck || m.QoS == QoS0 {
+	if m.client == nil || m.QoS == QoS0 || (!m.client.opts.ManualAck && !m.withheld.Load()) {
 		return nil
 	}
 	return m.client.ack(int32(m.PacketID))
+}
+
+// WithholdAck, called by a handler, keeps back the acknowledgement of this QoS 1/2 message
+// (the handler failed): it holds one slot of the server's send window until Ack or the end of
+// the connection, and a kept session gets it again (DUP set) on the next connection. Later
+// messages' acknowledgements wait behind it (MQTT sends them in order). Without ManualAck only.
+func (m *Message) WithholdAck() {
+	if m.client != nil && !m.client.opts.ManualAck && m.QoS != QoS0 {
+		m.withheld.Store(true)
+	}
 }
 
 // DeliveryState is where an outgoing message is.

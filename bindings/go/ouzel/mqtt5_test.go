@@ -325,3 +325,37 @@ func startFakeBroker(t *testing.T, codes []byte) string {
 	}()
 	return "mqtt://" + l.Addr().String()
 }
+
+func TestWithholdAck_FailedHandler_TheMessageComesBackOnTheKeptSession(t *testing.T) {
+	b := startBroker(t, testbroker.Config{})
+	id, topic := clientID(t), "go/withhold/"+clientID(t)
+	opts := ouzel.Options{ClientID: id, KeepSession: true}
+	first := connected(t, b, opts)
+	got := make(chan *ouzel.Message, 2)
+	if _, err := first.Subscribe(ctx(t), topic, ouzel.QoS1, ouzel.WithHandler(func(m *ouzel.Message) {
+		m.WithholdAck() // the handler "failed"
+		got <- m
+	})); err != nil {
+		t.Fatal(err)
+	}
+	pub := connected(t, b, ouzel.Options{})
+	if _, err := pub.Publish(ctx(t), topic, []byte("retry me"), ouzel.QoS1); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, got)
+	time.Sleep(100 * time.Millisecond) // the release happened; no PUBACK may have left
+	first.Close()
+	<-first.Done()
+
+	second := newClient(t, b, opts)
+	again := make(chan *ouzel.Message, 2)
+	if err := second.AddRoute(topic, func(m *ouzel.Message) { again <- m }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Connect(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if m := recv(t, again); string(m.Payload) != "retry me" || !m.Duplicate {
+		t.Fatalf("redelivery %q dup %v", m.Payload, m.Duplicate)
+	}
+}
