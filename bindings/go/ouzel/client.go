@@ -352,28 +352,21 @@ type Stats struct {
 	Unhandled uint64
 }
 
+var statIDs = []int32{capi.StatMessagesSent, capi.StatMessagesReceived, capi.StatBytesSent,
+	capi.StatBytesReceived, capi.StatInflight, capi.StatQueued, capi.StatReconnects}
+
 // Stats reads the counters.
 func (c *Client) Stats() (Stats, error) {
 	if err := c.enter("stats"); err != nil {
 		return Stats{}, err
 	}
 	defer c.leave()
-	var s Stats
-	for _, f := range []struct {
-		id  int
-		out *int64
-	}{
-		{capi.StatMessagesSent, &s.MessagesSent}, {capi.StatMessagesReceived, &s.MessagesReceived},
-		{capi.StatBytesSent, &s.BytesSent}, {capi.StatBytesReceived, &s.BytesReceived},
-		{capi.StatInflight, &s.Inflight}, {capi.StatQueued, &s.Queued},
-		{capi.StatReconnects, &s.Reconnects},
-	} {
-		v, err := c.lib.Stat(f.id)
-		if err != nil {
-			return s, wrap("stats", err)
-		}
-		*f.out = v
+	v, err := c.lib.Stats(statIDs)
+	if err != nil {
+		return Stats{}, wrap("stats", err)
 	}
+	s := Stats{MessagesSent: v[0], MessagesReceived: v[1], BytesSent: v[2], BytesReceived: v[3],
+		Inflight: v[4], Queued: v[5], Reconnects: v[6]}
 	s.Unhandled = c.unhandled.Load()
 	return s, nil
 }

@@ -23,8 +23,8 @@ package capi
 #cgo nocallback goz_delivery_status
 #cgo noescape goz_auth
 #cgo nocallback goz_auth
-#cgo noescape goz_stat
-#cgo nocallback goz_stat
+#cgo noescape goz_stats
+#cgo nocallback goz_stats
 #cgo noescape goz_persistence_report
 #cgo nocallback goz_persistence_report
 #cgo nocallback ouzel_client_free
@@ -180,14 +180,18 @@ func (c Client) Auth(reauthenticate bool, props []byte) error {
 	return nil
 }
 
-// Stat is ouzel_client_stat.
-func (c Client) Stat(stat int) (int64, error) {
+// Stats is ouzel_client_stat for each of ids (StatMessagesSent, ...), in one crossing.
+func (c Client) Stats(ids []int32) ([]int64, error) {
 	e := newErr()
-	var v C.int64_t
-	if rc := C.goz_stat(c.p, C.int32_t(stat), &v, &e); rc < 0 {
-		return 0, fail(rc, &e)
+	out := make([]int64, len(ids))
+	if len(ids) == 0 {
+		return out, nil
 	}
-	return int64(v), nil
+	if rc := C.goz_stats(c.p, (*C.int32_t)(unsafe.Pointer(&ids[0])), (*C.int64_t)(unsafe.Pointer(&out[0])),
+		C.size_t(len(ids)), &e); rc < 0 {
+		return nil, fail(rc, &e)
+	}
+	return out, nil
 }
 
 // PersistenceReport is ouzel_persistence_report.

@@ -470,9 +470,14 @@ static inline int goz_auth(ouzel_client* c, int32_t reauthenticate, const uint8_
   return rc;
 }
 
-static inline int goz_stat(ouzel_client* c, int32_t stat, int64_t* out, goz_err* e) {
-  int rc = ouzel_client_stat(c, stat, out);
-  return rc < 0 ? goz_fail(rc, e) : rc;
+/* Reads `n` counters (ids in stats[]) into out[] in one crossing. */
+static inline int goz_stats(ouzel_client* c, const int32_t* stats, int64_t* out, size_t n,
+                            goz_err* e) {
+  for (size_t i = 0; i < n; ++i) {
+    int rc = ouzel_client_stat(c, stats[i], &out[i]);
+    if (rc < 0) return goz_fail(rc, e);
+  }
+  return OUZEL_OK;
 }
 
 /* Copies the summary (truncated to cap-1 bytes) since it is borrowed from the client. */
