@@ -113,11 +113,15 @@ func (c *client) close() {
 	if c.waiter != nil {
 		c.waiter.wake()
 	}
-	c.life.RLock()
-	if !c.freed {
-		c.lib.InterruptPoll()
+	// Only a poller blocked in the library (no netpoller) needs the interrupt. TryRLock: if the
+	// poller is already freeing the client (after a failed poll), there is nothing to wake and
+	// Close must not wait for the free.
+	if c.waiter == nil && c.life.TryRLock() {
+		if !c.freed {
+			c.lib.InterruptPoll()
+		}
+		c.life.RUnlock()
 	}
-	c.life.RUnlock()
 }
 
 // Done is closed once a closed client has released everything it held in the library.
