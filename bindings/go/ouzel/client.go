@@ -3,6 +3,7 @@ package ouzel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -154,6 +155,46 @@ func (c *client) isConnected() bool {
 	}
 	defer c.leave()
 	return c.lib.IsConnected()
+}
+
+// ConnectionState is where the client's connection stands, from the engine's bookkeeping.
+type ConnectionState int
+
+// Connection states.
+const (
+	Disconnected   ConnectionState = capi.StateDisconnected   // none, and none wanted (never connected, or Disconnect)
+	ConnectPending ConnectionState = capi.StateConnectPending // wanted: waiting for the reconnection delay
+	Connecting     ConnectionState = capi.StateConnecting     // an attempt is under way (no CONNACK yet)
+	Connected      ConnectionState = capi.StateConnected      // a CONNACK accepted the connection
+	Disconnecting  ConnectionState = capi.StateDisconnecting  // closing (DISCONNECT written, a refusal handled)
+	ConnectionLost ConnectionState = capi.StateConnectionLost // ended and not retried (NoReconnect, or Connect failed)
+)
+
+func (s ConnectionState) String() string {
+	switch s {
+	case Disconnected:
+		return "disconnected"
+	case ConnectPending:
+		return "connect pending"
+	case Connecting:
+		return "connecting"
+	case Connected:
+		return "connected"
+	case Disconnecting:
+		return "disconnecting"
+	case ConnectionLost:
+		return "connection lost"
+	}
+	return fmt.Sprintf("ConnectionState(%d)", int(s))
+}
+
+// State is where the connection stands now (a snapshot). A closed client is Disconnected.
+func (c *Client) State() ConnectionState {
+	if c.enter("state") != nil {
+		return Disconnected
+	}
+	defer c.leave()
+	return ConnectionState(c.lib.State())
 }
 
 // ConnAck is the server's acceptance of a connection.

@@ -61,3 +61,23 @@ func TestPublish_InvalidTopic_IsErrInvalidWithTheRule(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+func TestState_FollowsConnectAndDisconnect(t *testing.T) {
+	b := startBroker(t, testbroker.Config{})
+	c := newClient(t, b, ouzel.Options{})
+	if s := c.State(); s != ouzel.Disconnected {
+		t.Fatalf("before Connect: %v", s)
+	}
+	if _, err := c.Connect(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.State(); s != ouzel.Connected {
+		t.Fatalf("after Connect: %v", s)
+	}
+	if err := c.Disconnect(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if s := c.State(); s != ouzel.Disconnected {
+		t.Fatalf("after Disconnect: %v", s)
+	}
+}

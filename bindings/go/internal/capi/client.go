@@ -30,6 +30,7 @@ package capi
 #cgo nocallback ouzel_client_free
 #cgo nocallback ouzel_client_interrupt_poll
 #cgo nocallback ouzel_client_is_connected
+#cgo nocallback ouzel_client_state
 #cgo nocallback ouzel_client_event_fd
 #include "shim.h"
 */
@@ -97,6 +98,9 @@ func (c Client) Disconnect(reason int, props []byte) error {
 	}
 	return nil
 }
+
+// State is ouzel_client_state (OUZEL_STATE_*).
+func (c Client) State() int { return int(C.ouzel_client_state(c.p)) }
 
 // IsConnected is ouzel_client_is_connected.
 func (c Client) IsConnected() bool { return C.ouzel_client_is_connected(c.p) != 0 }

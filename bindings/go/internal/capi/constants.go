@@ -214,3 +214,13 @@ const (
 	ProptypeBinary       = C.OUZEL_PROPTYPE_BINARY
 	ProptypeUtf8Pair     = C.OUZEL_PROPTYPE_UTF8_PAIR
 )
+
+// Connection states (ouzel/client.h).
+const (
+	StateDisconnected   = C.OUZEL_STATE_DISCONNECTED
+	StateConnectPending = C.OUZEL_STATE_CONNECT_PENDING
+	StateConnecting     = C.OUZEL_STATE_CONNECTING
+	StateConnected      = C.OUZEL_STATE_CONNECTED
+	StateDisconnecting  = C.OUZEL_STATE_DISCONNECTING
+	StateConnectionLost = C.OUZEL_STATE_CONNECTION_LOST
+)
