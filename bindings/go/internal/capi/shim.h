@@ -18,11 +18,10 @@
 #ifndef OUZEL_GO_SHIM_H
 #define OUZEL_GO_SHIM_H
 
-#include <stdlib.h>
-#include <string.h>
-
 #include <ouzel.h>
 #include <ouzel/events.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct goz_err {
   int32_t index; /* options: the entry that failed, else -1 */
@@ -306,8 +305,7 @@ static inline int goz_options_build(const uint8_t* buf, size_t len, ouzel_option
 /* --- Client ------------------------------------------------------------------------------- */
 
 /* Creates the client from encoded options and starts its loop thread. */
-static inline int goz_client_new(ouzel_client** out, const uint8_t* opts, size_t len,
-                                 goz_err* e) {
+static inline int goz_client_new(ouzel_client** out, const uint8_t* opts, size_t len, goz_err* e) {
   *out = NULL;
   ouzel_options* o = NULL;
   int rc = goz_options_build(opts, len, &o, e);
@@ -363,14 +361,13 @@ static inline int goz_disconnect(ouzel_client* c, int32_t reason, const uint8_t*
 }
 
 static inline int goz_publish(ouzel_client* c, _GoString_ topic, const void* payload,
-                              size_t payload_len, int32_t qos, int32_t retain,
-                              const uint8_t* props, size_t props_len, uint64_t* token,
-                              int32_t* mid, goz_err* e) {
+                              size_t payload_len, int32_t qos, int32_t retain, const uint8_t* props,
+                              size_t props_len, uint64_t* token, int32_t* mid, goz_err* e) {
   ouzel_properties* p = NULL;
   int rc = goz_props_build(props, props_len, &p, e);
   if (rc < 0) return rc;
-  rc = ouzel_client_publish(c, _GoStringPtr(topic), _GoStringLen(topic), payload, payload_len,
-                            qos, retain, p, token, mid);
+  rc = ouzel_client_publish(c, _GoStringPtr(topic), _GoStringLen(topic), payload, payload_len, qos,
+                            retain, p, token, mid);
   if (rc < 0) goz_fail(rc, e);
   ouzel_properties_free(p);
   return rc;
@@ -378,9 +375,8 @@ static inline int goz_publish(ouzel_client* c, _GoString_ topic, const void* pay
 
 enum { GOZ_STACK_FILTERS = 16 };
 
-static inline int goz_subscribe(ouzel_client* c, const uint8_t* subs, size_t subs_len,
-                                size_t count, const uint8_t* props, size_t props_len,
-                                int32_t* mid, goz_err* e) {
+static inline int goz_subscribe(ouzel_client* c, const uint8_t* subs, size_t subs_len, size_t count,
+                                const uint8_t* props, size_t props_len, int32_t* mid, goz_err* e) {
   ouzel_subscription stack[GOZ_STACK_FILTERS];
   ouzel_subscription* s = stack;
   if (count > GOZ_STACK_FILTERS) {
@@ -525,8 +521,8 @@ static inline ouzel_event* goz_events_clone(const ouzel_event* ev, size_t n) {
  * An event whose properties do not fit gets prop_off[i] = SIZE_MAX and prop_len[i] = their
  * encoded size (the caller fetches them with goz_event_props). */
 static inline int goz_poll(ouzel_client* c, ouzel_event* ev, size_t max, int32_t timeout_ms,
-                           uint8_t* scratch, size_t scratch_cap, size_t* prop_off,
-                           size_t* prop_len, goz_err* e) {
+                           uint8_t* scratch, size_t scratch_cap, size_t* prop_off, size_t* prop_len,
+                           goz_err* e) {
   ev[0].version = OUZEL_EVENT_VERSION;
   int n = ouzel_client_poll_events(c, ev, max, timeout_ms);
   if (n < 0) return goz_fail(n, e);
@@ -600,8 +596,8 @@ static inline void goz_route_batch(const ouzel_topic_router* r, const ouzel_even
     counts[i] = 0;
     if (ev[i].type != OUZEL_EVENT_MESSAGE) continue;
     size_t total = 0;
-    if (ouzel_topic_router_match(r, ev[i].topic, ev[i].topic_len, ids + used, cap - used,
-                                 &total) != OUZEL_OK) {
+    if (ouzel_topic_router_match(r, ev[i].topic, ev[i].topic_len, ids + used, cap - used, &total) !=
+        OUZEL_OK) {
       continue; /* the library delivered a topic it accepted; a router cannot refuse it */
     }
     if (total > cap - used) {
