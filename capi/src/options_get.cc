@@ -101,6 +101,9 @@ int GetInt(const ouzel_options& opts, const OptionSpec& spec, int64_t* out) {
     case OUZEL_OPT_BIND_PORT:
       *out = o.transport.bind_port;
       return OUZEL_OK;
+    case OUZEL_OPT_LOOP_INTERRUPT_FD:
+      *out = o.loop_interrupt_fd;
+      return OUZEL_OK;
     default:
       if (ouzel::capi::IsEventQueueOption(spec.id)) {
         return ouzel::capi::GetEventQueueOption(opts, spec.id, out);

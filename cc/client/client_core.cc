@@ -36,6 +36,7 @@ Core::Core(ClientOptions options, std::vector<ServerAddress> servers, std::share
       transport_factory_(options_.transport_factory),
       connect_timeout_(options_.connect_timeout),
       log_level_(static_cast<uint8_t>(options_.log_level)),
+      loop_interrupt_fd_(options_.loop_interrupt_fd),
       backoff_(options_.reconnect_min_delay, options_.reconnect_max_delay,
                options_.reconnect_jitter, std::random_device{}()) {
   read_buf_.resize(std::max<size_t>(options_.read_buffer_bytes, 1024));

@@ -266,6 +266,7 @@ class Core : public std::enable_shared_from_this<Core> {
   std::atomic<bool> has_log_callback_{false};
   std::atomic<uint8_t> log_level_;
   std::atomic<int> reported_fd_{-1};
+  std::atomic<int> loop_interrupt_fd_;  // ClientOptions::loop_interrupt_fd
   std::atomic<bool> driver_wants_write_{false};
   std::atomic<int64_t> driver_next_wake_ns_{INT64_MAX};
   std::atomic<uint64_t> messages_sent_{0}, messages_received_{0}, bytes_sent_{0},
@@ -308,6 +309,8 @@ class Core : public std::enable_shared_from_this<Core> {
   uint64_t seen_abort_request_ = 0;
   uint64_t attempt_request_ = 0;  // the connect request the current round serves
   bool give_up_after_first_round_ = false;
+  // Iterate found loop_interrupt_fd readable: LoopForever returns.
+  bool interrupted_ = false;
   absl::Time close_deadline_ = absl::InfiniteFuture();
   absl::Time session_deadline_cache_ = absl::InfiniteFuture();
   bool tearing_down_ = false;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <system_error>
+#include <utility>
 
 #include "cc/base/busy_status.h"
 #include "cc/client/client_core.h"
@@ -100,6 +101,7 @@ absl::Status Core::LoopForever(bool retry_first_connection) {
     stop_loop_forever_ = false;
   }
   give_up_after_first_round_ = !retry_first_connection && !ever_connected_;
+  interrupted_ = false;
   absl::Status result;
   while (true) {
     Iterate(absl::InfiniteDuration(), /*dispatch=*/true);
@@ -110,6 +112,7 @@ absl::Status Core::LoopForever(bool retry_first_connection) {
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (stop_loop_forever_) break;
+    if (std::exchange(interrupted_, false)) break;  // loop_interrupt_fd is readable
     if (!want_connected_ && link_ == Link::kNone) {
       if (!user_disconnected_)
         result = last_error_.ok() ? absl::UnknownError("gave up") : last_error_;
@@ -178,9 +181,10 @@ void Core::Iterate(absl::Duration max_wait, bool dispatch) {
     return;
   }
 
-  pollfd fds[2];
+  pollfd fds[3];
   nfds_t nfds = 1;
   fds[0] = {waker_->fd(), POLLIN, 0};
+  nfds_t transport_index = 0;  // 0: not polled
   int fd = transport_ ? transport_->fd() : -1;
   if (fd >= 0) {
     short events = 0;
@@ -191,10 +195,17 @@ void Core::Iterate(absl::Duration max_wait, bool dispatch) {
     if (WantsWrite(interest) || (link_ == Link::kUp && write_off_ < write_buf_.size())) {
       events |= POLLOUT;
     }
-    fds[1] = {fd, events, 0};
     // Without interest the descriptor is left out: a hang-up would otherwise be reported at
     // once, again and again, while nothing is read.
-    if (events != 0) nfds = 2;
+    if (events != 0) {
+      transport_index = nfds;
+      fds[nfds++] = {fd, events, 0};
+    }
+  }
+  nfds_t interrupt_index = 0;
+  if (int interrupt_fd = loop_interrupt_fd_.load(std::memory_order_relaxed); interrupt_fd >= 0) {
+    interrupt_index = nfds;
+    fds[nfds++] = {interrupt_fd, POLLIN, 0};
   }
   absl::Duration wait = std::min(max_wait, NextWakeTime() - Now());
   if (transport_ && link_ == Link::kUp && !read_paused_ && transport_->HasBufferedInput()) {
@@ -209,8 +220,10 @@ void Core::Iterate(absl::Duration max_wait, bool dispatch) {
   }
   int ready = ppoll(fds, nfds, tsp, nullptr);
   now = Now();
-  if (ready > 0 && nfds == 2 && fds[1].revents != 0 && transport_ && transport_->fd() == fd) {
-    short re = fds[1].revents;
+  if (ready > 0 && interrupt_index != 0 && fds[interrupt_index].revents != 0) interrupted_ = true;
+  if (ready > 0 && transport_index != 0 && fds[transport_index].revents != 0 && transport_ &&
+      transport_->fd() == fd) {
+    short re = fds[transport_index].revents;
     if (link_ == Link::kConnecting) {
       ContinueAttempt(now);
     } else if (link_ == Link::kUp) {

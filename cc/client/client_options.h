@@ -82,6 +82,13 @@ struct ClientOptions {
   // How long a DISCONNECT (or the last bytes before a close the session asked for) may take to be
   // written before the connection is closed regardless.
   absl::Duration close_linger = absl::Seconds(5);
+  // A descriptor the loop also watches (-1: none), never read or closed by the client: while it
+  // is readable, LoopForever returns OK (the connection untouched; calling it again carries on).
+  // The self-pipe trick for signals: a handler writes a byte into a pipe whose read end this is,
+  // and the loop returns however late in its iteration the signal came. The Python binding gives
+  // Python's signal wakeup descriptor, so that Ctrl-C raises KeyboardInterrupt out of
+  // loop_forever(). Changeable with UpdateOptions.
+  int loop_interrupt_fd = -1;
   // Name of the LoopStart thread (Linux truncates to 15 bytes).
   std::string thread_name = "ouzel-loop";
   // Messages below this level are not even formatted. Changeable with Client::SetLogLevel.

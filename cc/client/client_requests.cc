@@ -207,6 +207,7 @@ absl::Status Core::UpdateOptions(ClientOptions options, std::vector<ServerAddres
                                                  as_first_connection, Now()));
     servers_ = std::move(servers);
     auto_reconnect_ = options.auto_reconnect;
+    loop_interrupt_fd_.store(options.loop_interrupt_fd, std::memory_order_relaxed);
     reconnect_min_ = options.reconnect_min_delay;
     reconnect_max_ = options.reconnect_max_delay;
     ++reconnect_config_gen_;

@@ -44,15 +44,16 @@ def wait_for_line(proc, expected, timeout=TIMEOUT):
 
 
 def interrupt(proc):
-    """SIGINT, as Ctrl-C sends it; returns (returncode, stderr), killing proc if it hangs."""
+    """SIGINT, as Ctrl-C sends it; returns (returncode or None when it had to be killed, the
+    rest of stdout, stderr)."""
     proc.send_signal(signal.SIGINT)
     try:
-        _, err = proc.communicate(timeout=TIMEOUT)
+        out, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
-        _, err = proc.communicate(timeout=TIMEOUT)
-        return None, err
-    return proc.returncode, err
+        out, err = proc.communicate(timeout=TIMEOUT)
+        return None, out, err
+    return proc.returncode, out, err
 
 
 # --- Interpreter exit ---------------------------------------------------------------------------
@@ -116,3 +117,108 @@ def test_exit_with_durable_store_keeps_queued_message(broker, tmp_path):
     """)
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "1"
+
+
+# --- Ctrl-C -------------------------------------------------------------------------------------
+
+def test_ctrl_c_stops_subscribe_callback_script(broker):
+    # A retained message tells when subscribe.callback() (in loop_forever) is running.
+    import ouzel.mqtt.publish as publish
+    publish.single("ctrl-c/t", "x", qos=1, retain=True, hostname="127.0.0.1", port=broker.port)
+    proc = start(f"""
+        import ouzel.mqtt.subscribe as subscribe
+
+        def on_message(client, userdata, message):
+            print("message", flush=True)
+
+        subscribe.callback(on_message, "ctrl-c/#", qos=1, hostname="127.0.0.1",
+                           port={broker.port})
+    """)
+    assert wait_for_line(proc, "message")
+    rc, _, err = interrupt(proc)
+    assert rc is not None, "SIGINT did not stop subscribe.callback(); the process had to be killed"
+    # An uncaught KeyboardInterrupt ends Python by SIGINT (status -2), as it does with paho.
+    assert rc == -signal.SIGINT and "KeyboardInterrupt" in err, (rc, err)
+
+
+def test_ctrl_c_while_loop_start_thread_runs_exits_through_keyboard_interrupt(broker):
+    # The README pattern: loop_start(), then the main thread sleeps until Ctrl-C.
+    proc = start(f"""
+        import time
+        import ouzel.mqtt.client as m
+        c = m.Client(m.CallbackAPIVersion.VERSION2)
+        c.on_connect = lambda *a: print("connected", flush=True)
+        c.connect("127.0.0.1", {broker.port})
+        c.loop_start()
+        while True:
+            time.sleep(1)
+    """)
+    assert wait_for_line(proc, "connected")
+    rc, _, err = interrupt(proc)
+    assert rc == -signal.SIGINT and "KeyboardInterrupt" in err, (rc, err)
+    assert "Segmentation" not in err and "Fatal Python error" not in err, err
+
+
+def test_ctrl_c_stops_loop_forever_busy_with_messages(broker):
+    # Signals that arrive while the loop handles messages (not waiting) must still stop it.
+    proc = start(f"""
+        import threading, time
+        import ouzel.mqtt.client as m
+
+        def flood():
+            pub = m.Client(m.CallbackAPIVersion.VERSION2)
+            pub.connect("127.0.0.1", {broker.port})
+            pub.loop_start()
+            for _ in range(200000):  # bounded: at most ~a minute, the test ends far sooner
+                pub.publish("flood/t", b"x" * 100)
+                time.sleep(0.0002)
+
+        count = 0
+        def on_message(client, userdata, message):
+            global count
+            count += 1
+            if count == 100:
+                print("flowing", flush=True)
+
+        c = m.Client(m.CallbackAPIVersion.VERSION2)
+        c.on_message = on_message
+        c.on_connect = lambda client, *a: client.subscribe("flood/#")
+        c.connect("127.0.0.1", {broker.port})
+        threading.Thread(target=flood, daemon=True).start()
+        try:
+            c.loop_forever()
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+    """)
+    assert wait_for_line(proc, "flowing")
+    rc, out, err = interrupt(proc)
+    assert rc == 0, (rc, err)
+    assert out.strip() == "interrupted", out
+
+
+def test_ctrl_c_stops_loop_forever_keeping_connection_and_wakeup_fd(broker):
+    # KeyboardInterrupt out of loop_forever(), the connection left as it was (as in paho). The
+    # wakeup descriptor asyncio and others may have set still gets the signal's number and is
+    # put back afterwards (loop_forever borrows it).
+    proc = start(f"""
+        import signal, socket
+        import ouzel.mqtt.client as m
+        r, w = socket.socketpair()
+        r.setblocking(False); w.setblocking(False)
+        signal.set_wakeup_fd(w.fileno())
+        c = m.Client(m.CallbackAPIVersion.VERSION2)
+        c.on_connect = lambda *a: print("connected", flush=True)
+        c.connect("127.0.0.1", {broker.port})
+        try:
+            c.loop_forever()
+        except KeyboardInterrupt:
+            print("interrupted:", "connected" if c.is_connected() else "not connected")
+        print("forwarded", list(r.recv(16)))
+        print("restored", signal.set_wakeup_fd(-1) == w.fileno())
+    """)
+    assert wait_for_line(proc, "connected")
+    rc, out, err = interrupt(proc)
+    assert rc == 0, (rc, err)
+    assert "interrupted: connected" in out, out
+    assert "forwarded [2]" in out, out  # SIGINT's number, as Python writes it
+    assert "restored True" in out, out

@@ -33,7 +33,8 @@ OUZEL_EXTERN int ouzel_client_loop_stop(ouzel_client* client);
 OUZEL_EXTERN int ouzel_client_loop(ouzel_client* client, int32_t timeout_ms);
 /* Loops, reconnecting per the options, until ouzel_client_disconnect (returns OUZEL_OK) or an error
  * with reconnection off. `retry_first_connection` 1: keep retrying a first connection that fails.
- * Loop thread only. */
+ * Also returns OUZEL_OK after ouzel_client_loop_stop, and while OUZEL_OPT_LOOP_INTERRUPT_FD is
+ * readable. Loop thread only. */
 OUZEL_EXTERN int ouzel_client_loop_forever(ouzel_client* client, int32_t retry_first_connection);
 
 /* External loop: the socket to watch, or -1 when there is none. Thread-safe. */

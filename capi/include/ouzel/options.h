@@ -62,6 +62,11 @@ typedef struct ouzel_options ouzel_options;
  * paho-mqtt sends it [-1]. */
 #define OUZEL_OPT_RECONNECT_CLEAN_START 80
 #define OUZEL_OPT_BIND_PORT 81 /* local port to bind before connecting; 0 = any [0] */
+/* -1 or a descriptor the loop also watches, never read or closed by the library: while it is
+ * readable, ouzel_client_loop_forever returns OUZEL_OK, the connection untouched (calling it again
+ * carries on), and ouzel_client_loop returns at once. For signals (the self-pipe trick): a handler
+ * writes a byte into a pipe whose read end this is; drain it before looping again [-1]. */
+#define OUZEL_OPT_LOOP_INTERRUPT_FD 82
 
 /* Transport integer options (TLS for mqtts:// ssl:// wss://, WebSockets for ws:// wss://,
  * proxies). They apply to the built-in transports only, not to one set with

@@ -41,7 +41,7 @@ import weakref
 from typing import Any, Callable, Dict, List, NamedTuple, Tuple, Union
 
 from .. import _capi as C
-from . import _engine
+from . import _engine, _interrupt
 from .enums import (CallbackAPIVersion, ConnackCode, LogLevel, MessageState, MessageType,
                     MQTTErrorCode, MQTTProtocolVersion, PahoClientMode, _ConnectionState)
 from ._topics import TopicCallbacks, topic_matches_sub  # noqa: F401 - paho exports it here
@@ -976,6 +976,7 @@ class Client:
         self._last_mid = 0
         self._suppress_connect_fail = 0
         self._reconnect_enabled = False
+        self._loop_interrupt_fd = -1  # see _interrupt: the engine's loop returns on a signal
         self._on_publish_registered = False
         self._log_registered = False
         self._logging = False  # on_log or a logger is set
@@ -1083,6 +1084,7 @@ class Client:
         o.set_int(C.OPT_RECONNECT_MAX_DELAY_MS,
                   int(max(self._reconnect_max_delay, self._reconnect_min_delay) * 1000))
         o.set_int(C.OPT_RECONNECT, 1 if self._reconnect_enabled else 0)
+        o.set_int(C.OPT_LOOP_INTERRUPT_FD, self._loop_interrupt_fd)
         # paho sends a password only together with a user name.
         o.set_string(C.OPT_USERNAME, self._username)
         o.set_string(C.OPT_PASSWORD, self._password if self._username is not None else None)
@@ -1191,9 +1193,11 @@ class Client:
         if rc != C.OK:
             raise ValueError(self._lib.error_message(rc))
 
-    def _set_engine_reconnect(self, enabled):
-        if self._reconnect_enabled != enabled:
+    def _set_engine_reconnect(self, enabled, interrupt_fd=None):
+        fd = self._loop_interrupt_fd if interrupt_fd is None else interrupt_fd
+        if self._reconnect_enabled != enabled or self._loop_interrupt_fd != fd:
             self._reconnect_enabled = enabled
+            self._loop_interrupt_fd = fd
             self._push_options()
 
     # --- Properties ---------------------------------------------------------------------------
@@ -2100,8 +2104,11 @@ class Client:
         me = threading.get_ident()
         self._forever_thread = me
         rc = MQTT_ERR_SUCCESS
+        # On the main thread a signal (Ctrl-C) makes the engine's loop return, so that Python
+        # raises KeyboardInterrupt out of here as paho does.
+        wakeup = _interrupt.MainThreadWakeup()
         try:
-            self._set_engine_reconnect(bool(self._reconnect_on_failure))
+            self._set_engine_reconnect(bool(self._reconnect_on_failure), wakeup.__enter__())
             while not self._thread_terminate:
                 if self._state == _CS.MQTT_CS_CONNECT_ASYNC:
                     # connect_async() was called while we ran (after a disconnect).
@@ -2112,6 +2119,7 @@ class Client:
                         self._reconnect_wait()
                     continue
                 erc = lib.client_loop_forever(self._c, 1)
+                wakeup.drain()
                 self._reraise()
                 if erc == C.EBUSY:
                     # Another thread held the driver for a moment (a publish writing directly).
@@ -2124,7 +2132,7 @@ class Client:
                     rc = MQTT_ERR_SUCCESS
                     break
                 if erc == C.OK:
-                    continue  # stopped for a moment (loop_stop from a callback raced), go on
+                    continue  # a signal (its handler has run), or a loop_stop from a callback raced
                 if erc == C.ENOTCONN and self._state == _CS.MQTT_CS_NEW:
                     if self._thread is not None and me == self._thread.ident:
                         # loop_start() before connect(): wait for a connection to drive.
@@ -2150,8 +2158,9 @@ class Client:
                     self._easy_log(MQTT_LOG_DEBUG, "Connection failed, retrying")
         finally:
             self._forever_thread = None
+            wakeup.__exit__(None, None, None)
             try:
-                self._set_engine_reconnect(False)
+                self._set_engine_reconnect(False, -1)
             except ValueError:
                 pass
         return rc
