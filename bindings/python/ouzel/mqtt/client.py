@@ -967,6 +967,12 @@ class Client:
         # Engine-side state.
         self._sock = None  # EngineSocket while the engine has a descriptor
         self._registered_write = False
+        # Whether on_socket_open was called for _sock. paho reports a socket once it is connected
+        # (its connect() blocks): reports are held back while a blocking connect or a loop thread
+        # drives the attempt, so a refused attempt reports nothing (see _c_socket_open).
+        self._sock_reported = False
+        self._sock_lock = threading.Lock()
+        self._blocking_connects = 0
         self._tl = threading.local()  # per thread: the exception a callback raised
         self._callback_thread = None  # the thread inside one of our callbacks, if any
         self._forever_thread = None  # the thread inside loop_forever, if any
@@ -1626,10 +1632,16 @@ class Client:
             return MQTT_ERR_SUCCESS
         with self._track_lock:
             self._suppress_connect_fail += 1
-        rc = lib.client_connect_blocking(self._c)
+            self._blocking_connects += 1
+        try:
+            rc = lib.client_connect_blocking(self._c)
+        finally:
+            with self._track_lock:
+                self._blocking_connects -= 1
         if rc == C.OK:
             with self._track_lock:
                 self._suppress_connect_fail -= 1
+            self._report_socket_open()
             self._log_connect()
             self._reraise()
             return MQTT_ERR_SUCCESS
@@ -2309,25 +2321,48 @@ class Client:
             self._user("on_pre_connect", func)
 
     def _c_socket_open(self, fd):
-        self._registered_write = False
-        sock = _engine.EngineSocket(fd)
-        self._sock = sock
+        with self._sock_lock:
+            self._registered_write = False
+            self._sock_reported = False
+            self._sock = _engine.EngineSocket(fd)
+        if not (self._blocking_connects or self._thread is not None
+                or self._forever_thread is not None):
+            # An external loop (asyncio) must watch the socket while it connects.
+            self._report_socket_open(check_write=False)
+
+    def _report_socket_open(self, check_write=True):
+        """on_socket_open for the current socket, once: at once for an external loop, else when
+        the connection is known to be up (blocking connect returned, CONNACK)."""
+        with self._sock_lock:
+            sock = self._sock
+            if sock is None or self._sock_reported:
+                return
+            self._sock_reported = True
         func = self.on_socket_open
         if func:
             self._user("on_socket_open", func, sock)
+        if check_write and self._lib.client_want_write(self._c):
+            self._call_socket_register_write()
 
     def _c_socket_close(self, fd):
         sock = self._sock if self._sock is not None else _engine.EngineSocket(fd)
-        func = self.on_socket_close
+        with self._sock_lock:
+            reported = self._sock_reported
+            self._sock_reported = False
         try:
-            if func:
-                self._user("on_socket_close", func, sock)
+            if reported:
+                # As paho's _sock_close: write interest goes before the socket, so an event
+                # loop never keeps a writer on a closed descriptor.
+                self._call_socket_unregister_write(sock)
+                func = self.on_socket_close
+                if func:
+                    self._user("on_socket_close", func, sock)
         finally:
             self._sock = None
             self._registered_write = False
 
     def _call_socket_register_write(self):
-        if self._sock is None or self._registered_write:
+        if self._sock is None or self._registered_write or not self._sock_reported:
             return
         self._registered_write = True
         func = self.on_socket_register_write
@@ -2350,6 +2385,7 @@ class Client:
         self._call_socket_unregister_write()
 
     def _c_connect(self, reason_code, session_present, props):
+        self._report_socket_open()  # a loop thread connected: the socket is up
         self._state = _CS.MQTT_CS_CONNECTED
         self._reconnect_delay = None
         self._mqttv5_first_connect = False
