@@ -2,6 +2,8 @@
 
 #include "bench/c/bench_common.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -92,4 +94,36 @@ double median(const double* values, int n) {
   double m = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
   free(sorted);
   return m;
+}
+
+int parse_long_arg(const char* program, const char* arg, const char* name, long min, long max,
+                   long* out) {
+  size_t len = strlen(name);
+  char* end = NULL;
+  long value;
+  if (strncmp(arg, name, len) != 0 || arg[len] != '=') return 0;
+  errno = 0;
+  value = strtol(arg + len + 1, &end, 10);
+  if (errno != 0 || *end != '\0' || value < min || value > max) {
+    fprintf(stderr, "%s: %s must be between %ld and %ld\n", program, name, min, max);
+    exit(2);
+  }
+  *out = value;
+  return 1;
+}
+
+int parse_mqtt_uri(const char* uri, char* host, size_t host_size, int* port) {
+  const char* rest;
+  const char* colon;
+  size_t host_len;
+  if (strncmp(uri, "mqtt://", 7) != 0) return 0;
+  rest = uri + 7;
+  colon = strrchr(rest, ':');
+  if (colon == NULL) return 0;
+  host_len = (size_t)(colon - rest);
+  if (host_len == 0 || host_len >= host_size) return 0;
+  memcpy(host, rest, host_len);
+  host[host_len] = '\0';
+  *port = atoi(colon + 1);
+  return *port > 0 && *port < 65536;
 }

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
 /* The publisher and the library thread meet here. `completed` is bumped by the library's
  * completion callback; the publisher sleeps only when it has `window` messages outstanding, and
@@ -31,6 +32,14 @@ void tracker_complete(struct tracker* t, int success);
 int tracker_wait(struct tracker* t, long outstanding, double deadline);
 /* Waits for `connected` (1) or `connect_failed` / the deadline (0). */
 int tracker_wait_connected(struct tracker* t, double deadline);
+
+/* Command-line helpers. `program` prefixes error messages.
+ * parse_long_arg: when `arg` is `name=VALUE`, stores VALUE in *out and returns 1, or exits with
+ * status 2 when VALUE is not an integer in [min, max]; returns 0 for any other argument. */
+int parse_long_arg(const char* program, const char* arg, const char* name, long min, long max,
+                   long* out);
+/* Splits mqtt://HOST:PORT; 0 when `uri` is not of that form or HOST does not fit in host_size. */
+int parse_mqtt_uri(const char* uri, char* host, size_t host_size, int* port);
 
 /* CLOCK_MONOTONIC in seconds. */
 double now_seconds(void);

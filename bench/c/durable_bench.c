@@ -363,21 +363,6 @@ static int run_one(const struct config* cfg, int client, long count, const char*
   }
 }
 
-static int parse_long(const char* arg, const char* name, long min, long max, long* out) {
-  size_t len = strlen(name);
-  char* end = NULL;
-  long value;
-  if (strncmp(arg, name, len) != 0 || arg[len] != '=') return 0;
-  errno = 0;
-  value = strtol(arg + len + 1, &end, 10);
-  if (errno != 0 || *end != '\0' || value < min || value > max) {
-    fprintf(stderr, "durable_bench: %s must be between %ld and %ld\n", name, min, max);
-    exit(2);
-  }
-  *out = value;
-  return 1;
-}
-
 static const char* sync_name(int sync) {
   return sync == OUZEL_SYNC_EVERY_WRITE ? "every" : sync == OUZEL_SYNC_NEVER ? "never" : "interval";
 }
@@ -423,21 +408,21 @@ int main(int argc, char** argv) {
       cfg.sync = OUZEL_SYNC_NEVER;
     } else if (strncmp(argv[i], "--dir=", 6) == 0) {
       snprintf(cfg.dir, sizeof cfg.dir, "%s", argv[i] + 6);
-    } else if (parse_long(argv[i], "--count", 1, 100000000, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--count", 1, 100000000, &v)) {
       cfg.count = v;
-    } else if (parse_long(argv[i], "--payload", 0, 1000000, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--payload", 0, 1000000, &v)) {
       cfg.payload = v;
-    } else if (parse_long(argv[i], "--rounds", 1, MAX_ROUNDS, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--rounds", 1, MAX_ROUNDS, &v)) {
       cfg.rounds = (int)v;
-    } else if (parse_long(argv[i], "--inflight", 1, 65535, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--inflight", 1, 65535, &v)) {
       cfg.inflight = (int)v;
-    } else if (parse_long(argv[i], "--window", 1, 100000000, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--window", 1, 100000000, &v)) {
       cfg.window = v;
-    } else if (parse_long(argv[i], "--sync-interval", 1, 100000, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--sync-interval", 1, 100000, &v)) {
       cfg.sync_interval_ms = v;
-    } else if (parse_long(argv[i], "--warmup", 0, 1, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--warmup", 0, 1, &v)) {
       cfg.warmup = (int)v;
-    } else if (parse_long(argv[i], "--timeout", 1, 3600, &v)) {
+    } else if (parse_long_arg("durable_bench", argv[i], "--timeout", 1, 3600, &v)) {
       cfg.timeout_s = (int)v;
     } else {
       fprintf(stderr, "durable_bench: unknown argument %s\n", argv[i]);

@@ -29,7 +29,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <mosquitto.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -299,37 +298,6 @@ static int run_one(const struct config* cfg, int client, int qos, long count, co
                                 : run_mosquitto(cfg, qos, count, topic, payload, out);
 }
 
-static int parse_long(const char* arg, const char* name, long min, long max, long* out) {
-  size_t len = strlen(name);
-  char* end = NULL;
-  long value;
-  if (strncmp(arg, name, len) != 0 || arg[len] != '=') return 0;
-  errno = 0;
-  value = strtol(arg + len + 1, &end, 10);
-  if (errno != 0 || *end != '\0' || value < min || value > max) {
-    fprintf(stderr, "pub_bench: %s must be between %ld and %ld\n", name, min, max);
-    exit(2);
-  }
-  *out = value;
-  return 1;
-}
-
-static int parse_uri(struct config* cfg) {
-  const char* rest;
-  const char* colon;
-  size_t host_len;
-  if (strncmp(cfg->uri, "mqtt://", 7) != 0) return 0;
-  rest = cfg->uri + 7;
-  colon = strrchr(rest, ':');
-  if (colon == NULL) return 0;
-  host_len = (size_t)(colon - rest);
-  if (host_len == 0 || host_len >= sizeof cfg->host) return 0;
-  memcpy(cfg->host, rest, host_len);
-  cfg->host[host_len] = '\0';
-  cfg->port = atoi(colon + 1);
-  return cfg->port > 0 && cfg->port < 65536;
-}
-
 int main(int argc, char** argv) {
   struct config cfg;
   struct result results[CLIENTS][2][MAX_ROUNDS];
@@ -365,7 +333,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   cfg.uri = argv[1];
-  if (!parse_uri(&cfg)) {
+  if (!parse_mqtt_uri(cfg.uri, cfg.host, sizeof cfg.host, &cfg.port)) {
     fprintf(stderr, "pub_bench: expected mqtt://HOST:PORT, got %s\n", cfg.uri);
     return 2;
   }
@@ -373,23 +341,23 @@ int main(int argc, char** argv) {
     long v;
     if (strcmp(argv[i], "--mqtt5") == 0) {
       cfg.mqtt5 = 1;
-    } else if (parse_long(argv[i], "--qos0", 0, 100000000, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--qos0", 0, 100000000, &v)) {
       cfg.count[0] = v;
-    } else if (parse_long(argv[i], "--qos1", 0, 100000000, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--qos1", 0, 100000000, &v)) {
       cfg.count[1] = v;
-    } else if (parse_long(argv[i], "--payload", 0, 1000000, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--payload", 0, 1000000, &v)) {
       cfg.payload = v;
-    } else if (parse_long(argv[i], "--rounds", 1, MAX_ROUNDS, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--rounds", 1, MAX_ROUNDS, &v)) {
       cfg.rounds = (int)v;
-    } else if (parse_long(argv[i], "--inflight", 1, 65535, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--inflight", 1, 65535, &v)) {
       cfg.inflight = (int)v;
-    } else if (parse_long(argv[i], "--window", 0, 100000000, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--window", 0, 100000000, &v)) {
       cfg.window = v;
-    } else if (parse_long(argv[i], "--nodelay", 0, 1, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--nodelay", 0, 1, &v)) {
       cfg.nodelay = (int)v;
-    } else if (parse_long(argv[i], "--warmup", 0, 1, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--warmup", 0, 1, &v)) {
       cfg.warmup = (int)v;
-    } else if (parse_long(argv[i], "--timeout", 1, 3600, &v)) {
+    } else if (parse_long_arg("pub_bench", argv[i], "--timeout", 1, 3600, &v)) {
       cfg.timeout_s = (int)v;
     } else {
       fprintf(stderr, "pub_bench: unknown argument %s\n", argv[i]);

@@ -32,6 +32,8 @@ class LayeredTransport : public Transport {
   absl::Status Flush() override { return FlushOutput(); }
   void Close() override;
   int fd() const override { return inner_->fd(); }
+  // The ACK is the socket's business: whatever a layer writes goes through its inner transport.
+  void AcknowledgeNow() override { inner_->AcknowledgeNow(); }
   IoInterest interest() const override;
   std::optional<absl::Time> NextTimeout() const override;
 

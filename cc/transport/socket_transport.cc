@@ -168,6 +168,7 @@ absl::StatusOr<bool> SocketTransport::TryNextAddress(absl::Time now) {
       failures_.push_back(absl::StrCat(current_, ": ", ErrnoText(errno)));
       continue;
     }
+    tcp_ = a.family() == AF_INET || a.family() == AF_INET6;
     absl::Status configured = ConfigureSocket(fd, a.family());
     if (!configured.ok()) {
       close(fd);
@@ -280,7 +281,10 @@ absl::StatusOr<size_t> SocketTransport::Read(absl::Span<uint8_t> buffer) {
   if (phase_ != Phase::kOpen) return absl::FailedPreconditionError("transport is not open");
   while (true) {
     ssize_t n = recv(fd_, buffer.data(), buffer.size(), 0);
-    if (n > 0) return static_cast<size_t>(n);
+    if (n > 0) {
+      unacknowledged_read_ = tcp_;
+      return static_cast<size_t>(n);
+    }
     if (n == 0) return absl::UnavailableError("connection closed by peer");
     if (errno == EINTR) continue;
     if (IsRetryable(errno)) return 0;
@@ -293,11 +297,25 @@ absl::StatusOr<size_t> SocketTransport::Write(absl::Span<const uint8_t> data) {
   if (data.empty()) return 0;
   while (true) {
     ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<size_t>(n);
+    if (n >= 0) {
+      // With Nagle off the segment leaves now and carries the ACK of everything read so far.
+      if (n > 0 && options_.tcp_nodelay) unacknowledged_read_ = false;
+      return static_cast<size_t>(n);
+    }
     if (errno == EINTR) continue;
     if (IsRetryable(errno)) return 0;
     return ConnectionError("write failed", errno);
   }
+}
+
+void SocketTransport::AcknowledgeNow() {
+  if (!unacknowledged_read_ || phase_ != Phase::kOpen) return;
+  unacknowledged_read_ = false;
+  // Setting TCP_QUICKACK sends an ACK the kernel has scheduled but is delaying, and leaves
+  // delayed-ACK ("ping-pong") mode until the kernel's own heuristics enter it again.
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+  ++quick_acks_;
 }
 
 }  // namespace ouzel

@@ -37,10 +37,16 @@ class SocketTransport final : public Transport {
   absl::StatusOr<size_t> Read(absl::Span<uint8_t> buffer) override;
   absl::StatusOr<size_t> Write(absl::Span<const uint8_t> data) override;
   void Close() override;
+  // TCP_QUICKACK when bytes were read since the last write that carried an ACK (any write with
+  // TCP_NODELAY; none with Nagle on, which may hold the write back).
+  void AcknowledgeNow() override;
   int fd() const override { return fd_; }
   IoInterest interest() const override;
   std::optional<absl::Time> NextTimeout() const override;
   std::string Describe() const override;
+
+  // How many times AcknowledgeNow asked the kernel for an immediate ACK (for tests).
+  uint64_t quick_acks() const { return quick_acks_; }
 
  private:
   enum class Phase { kIdle, kResolving, kConnecting, kOpen, kClosed };
@@ -67,6 +73,9 @@ class SocketTransport final : public Transport {
   size_t next_ = 0;
   std::string current_;                // the address being tried or connected, for Describe()
   std::vector<std::string> failures_;  // "addr: reason" per address tried
+  bool tcp_ = false;                   // the socket is TCP (ACKs and Nagle apply)
+  bool unacknowledged_read_ = false;   // bytes read since the last write that carried an ACK
+  uint64_t quick_acks_ = 0;
 };
 
 }  // namespace ouzel

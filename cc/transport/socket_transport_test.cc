@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -358,6 +359,85 @@ TEST(SocketTransportTest, PartialWritesReportTheAcceptedPrefix) {
   close(peer);
 }
 
+// The peer sends `bytes`; the transport reads them all (bounded by poll).
+void PeerSendsAndTransportReads(int peer, Transport& t, const std::string& bytes) {
+  ASSERT_EQ(write(peer, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  pollfd p{t.fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 5000), 1);
+  uint8_t buf[64];
+  absl::StatusOr<size_t> r = t.Read(absl::MakeSpan(buf));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(*r, bytes.size());
+}
+
+void TransportWrites(Transport& t, const std::string& bytes) {
+  absl::StatusOr<size_t> w =
+      t.Write(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_EQ(*w, bytes.size());
+}
+
+int NoDelay(int fd) {
+  int v = -1;
+  socklen_t len = sizeof(v);
+  getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len);
+  return v;
+}
+
+// A broker with Nagle on (Mosquitto's default) holds its next small packet until its last one
+// is acknowledged, and Linux delays that ACK by up to 40 ms when the reader sends nothing back.
+// AcknowledgeNow asks for the ACK at once, but only for bytes no write has acknowledged since:
+// with TCP_NODELAY every write carries the ACK, so a read answered by a write costs nothing.
+TEST(SocketTransportTest, AcknowledgesAtOnceOnlyWhatNoWriteCarried) {
+  Listener l = Listener::Tcp("127.0.0.1");
+  Connected c = ConnectLikeTheLoop(absl::StrCat("mqtt://127.0.0.1:", l.port()), absl::Seconds(5));
+  ASSERT_TRUE(c.status.ok()) << c.status;
+  auto* socket = dynamic_cast<SocketTransport*>(c.transport.get());
+  ASSERT_NE(socket, nullptr);
+  int peer = l.Accept();
+  ASSERT_GE(peer, 0);
+  EXPECT_EQ(NoDelay(socket->fd()), 1) << "TCP_NODELAY is the default";
+
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 0u) << "nothing read, nothing to acknowledge";
+
+  PeerSendsAndTransportReads(peer, *socket, "\x40\x02\x00\x01");  // a PUBACK: no reply
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 1u);
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 1u) << "acknowledged once is enough";
+
+  PeerSendsAndTransportReads(peer, *socket, "\x32\x05\x00\x01t\x00\x07");  // QoS 1 PUBLISH
+  TransportWrites(*socket, "\x40\x02\x00\x07");  // its PUBACK carries the ACK
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 1u) << "the write carried the ACK: no system call";
+
+  TransportWrites(*socket, "\xc0\x00");
+  PeerSendsAndTransportReads(peer, *socket, "\xd0\x00");  // read after the last write
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 2u);
+  close(peer);
+}
+
+TEST(SocketTransportTest, WithNagleOnAWriteDoesNotCountAsTheAck) {
+  Listener l = Listener::Tcp("127.0.0.1");
+  TransportOptions options;
+  options.tcp_nodelay = false;
+  Connected c =
+      ConnectLikeTheLoop(absl::StrCat("mqtt://127.0.0.1:", l.port()), absl::Seconds(5), options);
+  ASSERT_TRUE(c.status.ok()) << c.status;
+  auto* socket = dynamic_cast<SocketTransport*>(c.transport.get());
+  ASSERT_NE(socket, nullptr);
+  int peer = l.Accept();
+  ASSERT_GE(peer, 0);
+  EXPECT_EQ(NoDelay(socket->fd()), 0);
+  PeerSendsAndTransportReads(peer, *socket, "\x40\x02\x00\x01");
+  TransportWrites(*socket, "\xc0\x00");  // Nagle may hold this back, and its ACK with it
+  socket->AcknowledgeNow();
+  EXPECT_EQ(socket->quick_acks(), 1u);
+  close(peer);
+}
+
 TEST(SocketTransportTest, UnixSocketConnects) {
   // TEST_TMPDIR is too long for sun_path; a short private directory under /tmp instead.
   char dir[] = "/tmp/ouzel-transport-XXXXXX";
@@ -373,6 +453,11 @@ TEST(SocketTransportTest, UnixSocketConnects) {
       c.transport->Write(absl::MakeConstSpan(reinterpret_cast<const uint8_t*>("ab"), 2));
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(ReadAll(peer, 2), "ab");
+  PeerSendsAndTransportReads(peer, *c.transport, "cd");
+  c.transport->AcknowledgeNow();  // no TCP, no ACK to send
+  auto* socket = dynamic_cast<SocketTransport*>(c.transport.get());
+  ASSERT_NE(socket, nullptr);
+  EXPECT_EQ(socket->quick_acks(), 0u);
   close(peer);
   unlink(path.c_str());
   rmdir(dir);
