@@ -134,6 +134,9 @@ OUZEL_EXTERN int ouzel_options_set_int(ouzel_options* opts, int32_t option, int6
       case OUZEL_OPT_LOOP_INTERRUPT_FD:
         o.loop_interrupt_fd = static_cast<int>(value);
         return OUZEL_OK;
+      case OUZEL_OPT_HOLD_OUTPUT_UNTIL_SEEN:
+        s.hold_output_until_released = flag;
+        return OUZEL_OK;
       default:
         if (ouzel::capi::IsEventQueueOption(option)) {  // ouzel/events.h
           return ouzel::capi::SetEventQueueOption(opts, option, value);

@@ -104,6 +104,9 @@ int GetInt(const ouzel_options& opts, const OptionSpec& spec, int64_t* out) {
     case OUZEL_OPT_LOOP_INTERRUPT_FD:
       *out = o.loop_interrupt_fd;
       return OUZEL_OK;
+    case OUZEL_OPT_HOLD_OUTPUT_UNTIL_SEEN:
+      *out = s.hold_output_until_released ? 1 : 0;
+      return OUZEL_OK;
     default:
       if (ouzel::capi::IsEventQueueOption(spec.id)) {
         return ouzel::capi::GetEventQueueOption(opts, spec.id, out);

@@ -184,6 +184,10 @@ class Core : public std::enable_shared_from_this<Core> {
   void MaybeClose(absl::Time now);
   void Dispatch();
   void Invoke(const ClientCallbacks& callbacks, ClientEvent& event);
+  // The application has seen `count` accepted connections (ConnectedEvent callbacks returned,
+  // CONNECTED events released): output held since CONNACK is released once it has seen them all.
+  // mu_ held.
+  void ConnectionSeenLocked(size_t count);
   // Without manual_ack: acknowledges a delivered QoS 1/2 message after its callback returned.
   void AutoAck(const ClientEvent& event);
   // Acknowledges a received QoS 1/2 message now, or once the transport is down while the session
@@ -245,6 +249,9 @@ class Core : public std::enable_shared_from_this<Core> {
   // Automatic mode: packet ids of this connection's messages whose ack WithholdAck kept back, which
   // Ack may still acknowledge. Cleared when the connection ends (the server resends them).
   std::vector<uint16_t> withheld_;
+  // Accepted connections taken from the session whose event the application has not seen yet (a
+  // callback returned, a queued CONNECTED event released); see ConnectionSeenLocked.
+  size_t connections_unseen_ = 0;
   // What UpdateOptions may change for the next attempt (options_ holds the originals).
   TransportOptions transport_options_;
   TransportFactory transport_factory_;

@@ -1,5 +1,6 @@
 // Event dispatch: the session's events taken with their bookkeeping (counters, redirects), then
 // handed to the callbacks in order with no lock held; automatic acks; external-loop socket hooks.
+#include <algorithm>
 #include <utility>
 
 #include "cc/client/client_core.h"
@@ -35,6 +36,7 @@ void Core::TakeSessionEventsLocked(absl::Time now) {
         redirects_in_a_row_ = 0;
         redirect_.reset();
         connections_.fetch_add(1, std::memory_order_relaxed);
+        ++connections_unseen_;
         if (ever_connected_) reconnects_.fetch_add(1, std::memory_order_relaxed);
         ever_connected_ = true;
         last_error_ = absl::OkStatus();
@@ -99,11 +101,16 @@ void Core::Dispatch() {
     if (cb != nullptr) Invoke(*cb, event);
     if (!app_manual_ack_) AutoAck(event);
     withhold_delivering_ = false;
-    if (auto* e = std::get_if<SessionEvent>(&event);
-        e != nullptr && std::holds_alternative<DisconnectedEvent>(*e)) {
-      // Withheld messages of the connection that ended are the server's to send again.
-      std::lock_guard<std::mutex> lock(mu_);
-      withheld_.clear();
+    if (auto* e = std::get_if<SessionEvent>(&event); e != nullptr) {
+      if (std::holds_alternative<DisconnectedEvent>(*e)) {
+        // Withheld messages of the connection that ended are the server's to send again.
+        std::lock_guard<std::mutex> lock(mu_);
+        withheld_.clear();
+      } else if (auto* c = std::get_if<ConnectedEvent>(e); c != nullptr && c->reason_code == 0) {
+        std::lock_guard<std::mutex> lock(mu_);
+        ConnectionSeenLocked(1);
+        TakeSessionEventsLocked(Now());  // what the release ended (a message now too large)
+      }
     }
     // A slow callback must not starve keepalive: timers run between callbacks.
     if (link_ == Link::kUp && i + 1 < pending_events_.size()) {
@@ -115,6 +122,14 @@ void Core::Dispatch() {
     }
   }
   pending_events_.clear();
+}
+
+void Core::ConnectionSeenLocked(size_t count) {
+  // Output held since CONNACK (SessionOptions::hold_output_until_released) goes once the
+  // application has seen every connection reported so far: a stale event of a connection that
+  // has since been replaced must not release the new one's.
+  connections_unseen_ -= std::min(count, connections_unseen_);
+  if (connections_unseen_ == 0) session_.ReleaseHeldOutput(Now());
 }
 
 void Core::Invoke(const ClientCallbacks& cb, ClientEvent& event) {

@@ -32,7 +32,15 @@ absl::Status Core::ReleaseEvents(absl::Span<const EventRelease> releases) {
   thread_local std::vector<EventQueue::PendingAck> acks;
   acks.clear();
   bool wake = false;
-  if (absl::Status s = event_queue_->Release(releases, &acks, &wake); !s.ok()) return s;
+  size_t connections_seen = 0;
+  if (absl::Status s = event_queue_->Release(releases, &acks, &wake, &connections_seen); !s.ok()) {
+    return s;
+  }
+  if (connections_seen > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!closing_.load()) ConnectionSeenLocked(connections_seen);
+    wake = true;  // released output for the loop to write
+  }
   if (!acks.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
     // Destroyed meanwhile: no ack, the server sends the messages again.

@@ -151,8 +151,10 @@ absl::StatusOr<size_t> EventQueue::Poll(std::vector<QueuedEvent*>& out, size_t m
 }
 
 absl::Status EventQueue::Release(absl::Span<const EventRelease> releases,
-                                 std::vector<PendingAck>* acks, bool* wake_driver) {
+                                 std::vector<PendingAck>* acks, bool* wake_driver,
+                                 size_t* connections_seen) {
   *wake_driver = false;
+  size_t seen = 0;
   if (releases.empty()) return absl::OkStatus();
   std::vector<std::unique_ptr<QueuedEvent>> freed;
   freed.reserve(releases.size());
@@ -178,6 +180,11 @@ absl::Status EventQueue::Release(absl::Span<const EventRelease> releases,
   }
   for (size_t i = 0; i < freed.size(); ++i) {
     const QueuedEvent& node = *freed[i];
+    if (const auto* e = std::get_if<SessionEvent>(&node.event)) {
+      if (const auto* c = std::get_if<ConnectedEvent>(e); c != nullptr && c->reason_code == 0) {
+        ++seen;
+      }
+    }
     if (!node.counted_) continue;
     ++messages;
     bytes += node.counted_bytes_;
@@ -193,6 +200,7 @@ absl::Status EventQueue::Release(absl::Span<const EventRelease> releases,
     // sees this room, or this sees it paused and wakes it.
     *wake_driver = read_paused_.load();
   }
+  if (connections_seen != nullptr) *connections_seen = seen;
   return absl::OkStatus();  // `freed` is destroyed outside the lock
 }
 

@@ -73,10 +73,11 @@ class EventQueue {
   absl::StatusOr<size_t> Poll(std::vector<QueuedEvent*>& out, size_t max, absl::Duration timeout);
   // Takes back polled events: all of them, or none with InvalidArgument (an id not polled from
   // this queue, released already, or twice in `releases`). Frees them, appends the
-  // acknowledgements to send to `acks` (for the Core, in arrival order) and sets `wake_driver`
-  // when reading is paused and the driver should look again.
+  // acknowledgements to send to `acks` (for the Core, in arrival order), sets `wake_driver`
+  // when reading is paused and the driver should look again, and counts the accepted
+  // connections' events released in `connections_seen` (if not null).
   absl::Status Release(absl::Span<const EventRelease> releases, std::vector<PendingAck>* acks,
-                       bool* wake_driver);
+                       bool* wake_driver, size_t* connections_seen = nullptr);
   // With the client's lock held: whether `ack` is for the current connection (QoS 1) or session
   // (QoS 2), so its packet identifier still names that message.
   bool AckStillValidLocked(const PendingAck& ack) const;

@@ -85,7 +85,7 @@ absl::StatusOr<MessageToken> OutboundFlow::Accept(OutgoingMessage message, absl:
   StartRestoredClocks(now);
   const uint8_t qos = message.publish.qos;
   const bool send_now =
-      connected_ && queue_.empty() && !HasPendingResends() && (qos == 0 || WindowOpen());
+      connected_ && !held_ && queue_.empty() && !HasPendingResends() && (qos == 0 || WindowOpen());
   // Everything that can fail comes before anything changes: room, packet id, store.
   std::vector<List::iterator> victims;
   if (!send_now) {
@@ -210,6 +210,7 @@ void OutboundFlow::FinishQos0(MessageToken token, uint16_t number, DeliveryState
 
 void OutboundFlow::OnConnectionLost() {
   connected_ = false;
+  held_ = false;
   for (OutgoingMessage& m : inflight_) {
     if (m.sent_this_connection) {
       m.sent_this_connection = false;
@@ -238,9 +239,10 @@ void OutboundFlow::OnConnectionLost() {
 }
 
 void OutboundFlow::OnConnected(bool session_present, uint16_t receive_maximum,
-                               LostSessionPolicy policy, absl::Time now) {
+                               LostSessionPolicy policy, bool hold, absl::Time now) {
   StartRestoredClocks(now);
   connected_ = true;
+  held_ = hold;
   server_receive_maximum_ = receive_maximum == 0 ? 65535 : receive_maximum;
   window_used_ = 0;
   if (!session_present && !inflight_.empty()) {
@@ -275,7 +277,7 @@ void OutboundFlow::OnConnected(bool session_present, uint16_t receive_maximum,
 }
 
 void OutboundFlow::Pump(absl::Time now) {
-  if (!connected_) return;
+  if (!connected_ || held_) return;
   StartRestoredClocks(now);
   if (pending_resends_ > 0) Resend(now);
   if (pending_resends_ > 0) return;  // older messages first

@@ -121,9 +121,16 @@ class OutboundFlow {
   // On failure nothing changed.
   absl::StatusOr<MessageToken> Accept(OutgoingMessage message, absl::Time now);
 
-  // CONNACK accepted. `receive_maximum`: the server's (65535 when absent or 3.x).
+  // CONNACK accepted. `receive_maximum`: the server's (65535 when absent or 3.x). `hold`: send
+  // nothing (resends, queue, new messages, which queue behind) until Release.
   void OnConnected(bool session_present, uint16_t receive_maximum, LostSessionPolicy policy,
-                   absl::Time now);
+                   bool hold, absl::Time now);
+  // Ends the hold OnConnected started and sends what the window allows. Nothing otherwise.
+  void Release(absl::Time now) {
+    if (!held_) return;
+    held_ = false;
+    Pump(now);
+  }
   void OnConnectionLost();
 
   // New limits (the history size is kept). A smaller window or queue drops nothing: it only
@@ -211,6 +218,7 @@ class OutboundFlow {
   PacketIdAllocator* ids_;
   OutboundSink* sink_;
   bool connected_ = false;
+  bool held_ = false;  // OnConnected(hold) until Release
   uint16_t server_receive_maximum_ = 65535;
   uint64_t next_token_ = 1;
   // Tokens below this are reserved in the store (SessionStore::ReserveTokens), a block at a time.

@@ -100,7 +100,7 @@ class OutboundFlowTest : public ::testing::Test {
   }
   void Connect(bool session_present = true, uint16_t receive_maximum = 65535,
                LostSessionPolicy policy = LostSessionPolicy::kFailInflight) {
-    f().OnConnected(session_present, receive_maximum, policy, kT0);
+    f().OnConnected(session_present, receive_maximum, policy, /*hold=*/false, kT0);
   }
 
   PacketIdAllocator ids_;
@@ -276,7 +276,8 @@ TEST_F(OutboundFlowTest, MessageExpiry_ExpiredWhenTheConnectionComes_NotSent) {
   m.expires_at = kT0 + absl::Seconds(5);
   Accept(std::move(m));
   Accept(Msg("b", 0));
-  f().OnConnected(true, 65535, LostSessionPolicy::kFailInflight, kT0 + absl::Seconds(6));
+  f().OnConnected(true, 65535, LostSessionPolicy::kFailInflight, /*hold=*/false,
+                  kT0 + absl::Seconds(6));
   EXPECT_EQ(sink_.Take(), (Log{"done #1 expired", "PUBLISH b id=0 dup=0"}));
 }
 

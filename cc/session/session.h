@@ -148,6 +148,9 @@ class Session : private InboundSink, private OutboundSink {
   // allowed in DISCONNECT, or a non-zero Session Expiry Interval when CONNECT sent zero
   // (MQTT-5.0 §3.14.2.2.2).
   absl::Status Disconnect(uint8_t reason_code, Properties properties, absl::Time now);
+  // Sends the PUBLISH and PUBREL packets held since CONNACK (hold_output_until_released); nothing
+  // when none are held (not connected, or released already).
+  void ReleaseHeldOutput(absl::Time now) { outbound_.Release(now); }
   // Manual acknowledgement of a received QoS 1/2 message (SessionOptions::manual_ack). Acks may
   // come in any order; PUBACK/PUBREC go out in the order the PUBLISHes arrived [MQTT-4.6.0-2/3].
   absl::Status Ack(uint16_t packet_id, absl::Time now);

@@ -282,7 +282,7 @@ absl::Status Session::HandleConnack(ConnackPacket connack, absl::Time now) {
     if (!sent.ok()) FailPending(id, pending_[id], std::move(sent));
   }
   outbound_.OnConnected(session_present, server_.receive_maximum, options_.lost_session_policy,
-                        now);
+                        options_.hold_output_until_released, now);
   return absl::OkStatus();
 }
 

@@ -71,6 +71,11 @@ struct SessionOptions {
   // still queued.
   bool queue_qos0_while_offline = false;
   LostSessionPolicy lost_session_policy = LostSessionPolicy::kFailInflight;
+  // After an accepted CONNACK, PUBLISH and PUBREL packets (resent ones and the queue) wait for
+  // ReleaseHeldOutput, which the client calls once the application has seen the connection (its
+  // connect callback returned): what the application sends meanwhile (a re-subscribe) goes first,
+  // as paho-mqtt orders it. Off: they follow the CONNACK at once.
+  bool hold_output_until_released = false;
 
   // Automatic outgoing topic aliases (v5), up to the server's Topic Alias Maximum.
   bool auto_topic_alias = false;

@@ -70,6 +70,55 @@ def test_offline_publishes_are_sent_in_order_after_connect(broker):
         inbox.close()
 
 
+@pytest.mark.parametrize("mode", ["loop_start", "loop"])
+def test_resubscribe_in_on_connect_goes_before_what_was_queued_offline(broker, mode):
+    # paho runs on_connect before sending what was queued, so a client subscribed to its own
+    # topic there receives its offline messages.
+    c = mqtt.Client(V2, client_id=f"own-topic-{mode}")
+    got = []
+    c.on_connect = lambda client, *a: (time.sleep(0.05), client.subscribe("own/#", qos=1))
+    c.on_message = lambda client, userdata, m: got.append(m.payload)
+    infos = [c.publish("own/t", b"offline %d" % i, qos=1) for i in range(3)]
+    c.connect("127.0.0.1", broker.port)
+    if mode == "loop_start":
+        c.loop_start()
+        assert wait_for(lambda: len(got) == 3), got
+    else:
+        deadline = time.monotonic() + TIMEOUT
+        while len(got) < 3 and time.monotonic() < deadline:
+            c.loop(0.05)
+    assert got == [b"offline 0", b"offline 1", b"offline 2"]
+    # (is_published() raises for them, as in paho: publish() reported MQTT_ERR_NO_CONN.)
+    assert wait_for(lambda: all(i.delivery_state()[0] == "acknowledged" for i in infos))
+    c.disconnect()
+    c.loop_stop()
+
+
+def test_resubscribe_after_broker_restart_goes_before_what_was_queued(make_broker):
+    # Home Assistant's pattern: a clean session re-subscribes in on_connect after every
+    # reconnection; what was published during the outage must find the new subscription.
+    b = make_broker()
+    c = mqtt.Client(V2, client_id="resubscriber")
+    c.reconnect_delay_set(0.05, 0.2)
+    connects, got = [], []
+    c.on_connect = lambda client, *a: (connects.append(1), client.subscribe("ha/#", qos=1))
+    c.on_message = lambda client, userdata, m: got.append(m.payload)
+    c.connect("127.0.0.1", b.port)
+    c.loop_start()
+    try:
+        assert wait_for(lambda: connects)
+        b.stop()
+        assert wait_for(lambda: not c.is_connected())
+        info = c.publish("ha/state", b"during the outage", qos=1)
+        b.restart()
+        assert wait_for(lambda: len(connects) == 2)
+        assert wait_for(lambda: got == [b"during the outage"]), got
+        assert wait_for(lambda: info.delivery_state()[0] == "acknowledged")
+    finally:
+        c.disconnect()
+        c.loop_stop()
+
+
 def test_reconnects_after_broker_restart_and_resumes_session(make_broker):
     b = make_broker(persistence=True)
     connects = []

@@ -67,6 +67,11 @@ typedef struct ouzel_options ouzel_options;
  * carries on), and ouzel_client_loop returns at once. For signals (the self-pipe trick): a handler
  * writes a byte into a pipe whose read end this is; drain it before looping again [-1]. */
 #define OUZEL_OPT_LOOP_INTERRUPT_FD 82
+/* 0/1: after an accepted CONNACK, queued and resent PUBLISH and PUBREL packets wait until the
+ * application has seen the connection (its on_connect callback returned, or its CONNECTED event
+ * was released), so what it sends meanwhile (a re-subscribe) goes first, as paho-mqtt orders it.
+ * Messages published meanwhile queue behind them [0]. */
+#define OUZEL_OPT_HOLD_OUTPUT_UNTIL_SEEN 83
 
 /* Transport integer options (TLS for mqtts:// ssl:// wss://, WebSockets for ws:// wss://,
  * proxies). They apply to the built-in transports only, not to one set with

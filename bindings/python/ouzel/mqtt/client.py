@@ -1062,6 +1062,9 @@ class Client:
         o.set_int(C.OPT_MANUAL_ACK, 1)
         o.set_int(C.OPT_QOS2_DELIVERY, C.QOS2_DELIVERY_ON_PUBREL)
         o.set_int(C.OPT_RECONNECT, 0)
+        # What was queued while offline leaves after on_connect returns, so a re-subscribe made
+        # there comes first, as paho sends them.
+        o.set_int(C.OPT_HOLD_OUTPUT_UNTIL_SEEN, 1)
         self._apply_options()
 
     def _apply_options(self):
