@@ -163,12 +163,14 @@ class Client {
   absl::Status LoopStart();
   // Stops the thread and joins it; the connection stays as it is (a later Loop or LoopStart
   // carries on). Also makes a running LoopForever return. Inside a callback it only requests
-  // the stop (the thread ends after the callback returns). NotFound when neither runs.
+  // the stop (the thread ends after the callback returns). NotFound when neither runs (a Loop
+  // waiting on another thread is still woken).
   absl::Status LoopStop();
 
   // --- Mode 2: the caller's thread -------------------------------------------------------------
   // One iteration: waits up to `timeout` for the network or a wake, then reads, writes, runs
-  // timers, starts due (re)connection attempts and runs callbacks. OK while connected or
+  // timers, starts due (re)connection attempts and runs callbacks (with an event queue: queues
+  // the events, and returns without waiting when the iteration queued some before its wait). OK while connected or
   // connecting; otherwise the error that ended the last connection (or FailedPrecondition "not
   // connected"). FailedPrecondition when another thread drives this client or inside a callback.
   absl::Status Loop(absl::Duration timeout);

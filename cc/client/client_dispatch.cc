@@ -92,6 +92,9 @@ void Core::Dispatch() {
     // The whole batch in one go: one wake-up for the poller however many events.
     if (!closing_.load()) event_queue_->Push(pending_events_);
     pending_events_.clear();
+    // A Loop() caller that polls the queue between iterations gets them now, not after the
+    // iteration's wait.
+    skip_poll_ = true;
     return;
   }
   for (size_t i = 0; i < pending_events_.size(); ++i) {

@@ -64,6 +64,9 @@ absl::Status Core::LoopStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!thread_running_ && !loop_forever_running_) {
+      // A Loop() waiting on another thread returns all the same, so whoever calls Loop in its
+      // own loop can be told to look at its stop condition (the Python binding's loop_forever).
+      waker_->Wake();
       return absl::NotFoundError("neither the loop thread nor LoopForever is running");
     }
     stop_thread_ = true;

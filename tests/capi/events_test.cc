@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -134,6 +135,19 @@ TEST(EventQueueClient, PollTimesOut_InterruptEndsAWaitOrTheNextCall) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(45));
   ASSERT_EQ(ouzel_client_interrupt_poll(q.c), OUZEL_OK);
   EXPECT_EQ(ouzel_client_poll_events(q.c, &e, 1, -1), 0);  // returns at once
+}
+
+// A thread that alternates ouzel_client_loop and polling events (the Python binding's loop) is
+// told to look at its stop condition by ouzel_client_loop_stop, though no loop thread runs.
+TEST(EventQueueClient, LoopStopWakesALoopWaitingOnAnotherThread) {
+  Client q(true);
+  ASSERT_EQ(q.Create(), OUZEL_OK);
+  const auto start = std::chrono::steady_clock::now();
+  std::thread looper([&] { ouzel_client_loop(q.c, 20000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(ouzel_client_loop_stop(q.c), OUZEL_ENOTFOUND);
+  looper.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 // A free port on loopback that nothing listens on (bound, then closed).

@@ -2,6 +2,7 @@
 // back-pressure that makes the broker hold messages instead of the client dropping them (every
 // loop mode, keepalive kept up while reading is paused), and acknowledgements that leave only
 // when the application released a message with ack_on_release set.
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -68,6 +69,37 @@ TEST_F(EventQueueTest, HundredThousandQos1_CompleteAndInOrder_ConsumerTakingATho
   std::vector<SeenEvent> rest;
   sub->PollAndRelease(1000, 300, &rest);
   EXPECT_EQ(CountOf(rest, OUZEL_EVENT_MESSAGE), 0u);
+}
+
+// ouzel_client_loop on the caller's thread returns as soon as an iteration queued events before
+// its wait, so a thread that alternates loop and poll (the Python binding) is not held up.
+TEST_F(EventQueueTest, CallerLoop_ReturnsWithoutWaitingWhenItQueuedEvents) {
+  Options o = BaseOptions(port(), "eq-caller", OUZEL_MQTT_V311);
+  ExpectOk(ouzel_options_set_int(o.get(), OUZEL_OPT_EVENT_QUEUE, 1), "queue");
+  ouzel_client* c = nullptr;
+  ASSERT_EQ(ouzel_client_new(&c, o.get()), OUZEL_OK);
+  ASSERT_EQ(ouzel_client_connect(c), OUZEL_OK);
+  ouzel_event ev[8];
+  ouzel_event_init(ev, OUZEL_EVENT_VERSION);
+  bool connected = false;
+  for (int i = 0; i < 400 && !connected; ++i) {
+    ouzel_client_loop(c, 50);
+    const int n = ouzel_client_poll_events(c, ev, 8, 0);
+    for (int k = 0; k < n; ++k) connected |= ev[k].type == OUZEL_EVENT_CONNECTED;
+    ouzel_client_release_events(c, ev, static_cast<size_t>(std::max(n, 0)));
+  }
+  ASSERT_TRUE(connected);
+  // The QoS 0 message is written, and completed, by the iteration's work before its wait.
+  ASSERT_EQ(ouzel_client_publish(c, "eq/caller", 9, "x", 1, 0, 0, nullptr, nullptr, nullptr),
+            OUZEL_OK);
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(ouzel_client_loop(c, 10000), OUZEL_OK);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_EQ(ouzel_client_poll_events(c, ev, 8, 0), 1);
+  EXPECT_EQ(ev[0].type, OUZEL_EVENT_PUBLISH_DONE);
+  EXPECT_EQ(ev[0].state, OUZEL_DELIVERY_ACKNOWLEDGED);
+  ASSERT_EQ(ouzel_client_release_events(c, ev, 1), OUZEL_OK);
+  ouzel_client_free(c);
 }
 
 class StalledConsumerTest : public EventQueueTest,

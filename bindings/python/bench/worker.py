@@ -7,6 +7,9 @@ Scenarios (all through the library's own loop thread, loop_start):
             (QoS 0: written; QoS 1: PUBACK; QoS 2: PUBCOMP); that all were is checked after
   pubsub    a subscriber (same library, same process) subscribed at <qos>; a publisher
             publishes n messages at <qos>; done when the subscriber's on_message saw all n
+  plain     the plainest paho program, as a new user writes it: default in-flight window (20),
+            on_publish counts completions; n publishes at <qos> from the main thread, then
+            one QoS 1 sentinel; done at the sentinel's on_publish (every on_publish counted)
 CPU is this process's user + system time over the measured part only (connecting and
 disconnecting are outside it); the broker is another process.
 """
@@ -36,10 +39,50 @@ def connect(mqtt, port, name):
     return c
 
 
+def plain(mqtt, module, qos, n, port, payload):
+    """The plain pattern: nothing tuned, completions counted in on_publish."""
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-plain-{module}")
+    ready = threading.Event()
+    done = threading.Event()
+    count = [0]
+    total = n + 1  # the n messages and the sentinel
+
+    def on_publish(client, userdata, mid, reason_code, properties):
+        count[0] += 1
+        if count[0] == total:
+            done.set()
+
+    c.on_connect = lambda *a: ready.set()
+    c.on_publish = on_publish
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    if not ready.wait(20):
+        raise SystemExit("no CONNACK")
+    time.sleep(0.2)
+    topic = f"bench/plain/{qos}"
+    u0, s0 = cpu()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        c.publish(topic, payload, qos)
+    c.publish(topic, payload, 1)
+    if not done.wait(300):
+        raise SystemExit(f"{count[0]} of {total} on_publish")
+    t1 = time.perf_counter()
+    u1, s1 = cpu()
+    c.disconnect()
+    c.loop_stop()
+    return t1 - t0, (u1 - u0), (s1 - s0)
+
+
 def main():
     module, scenario, qos, n, port, size = sys.argv[1:7]
     qos, n, port, size = int(qos), int(n), int(port), int(size)
     mqtt = importlib.import_module(module)
+    if scenario == "plain":
+        elapsed, user, system = plain(mqtt, module, qos, n, port, b"x" * size)
+        print(json.dumps({"elapsed": elapsed, "cpu": user + system, "user": user,
+                          "sys": system}))
+        return
     payload = b"x" * size
     topic = f"bench/{scenario}/{qos}"
     got = [0]

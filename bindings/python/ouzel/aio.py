@@ -121,6 +121,7 @@ class Client:
         if self._loop is None:
             return
         call(self._c._c)
+        self._c._pump.pump()  # the events the call queued: the callbacks below run now
         self._c._reraise()
         self._arm_timer()
 
@@ -187,7 +188,7 @@ class Client:
 
     def _on_connect_fail(self, client, userdata):
         if self._connected is not None and not self._connected.done():
-            detail = self._lib.last_error_message().decode("utf-8", "replace")
+            detail = self._c._last_connect_error
             self._connected.set_exception(ConnectionError(f"connection failed: {detail}"))
 
     def _fail_all(self, exc):

@@ -24,10 +24,14 @@ OUZEL_EXTERN int ouzel_client_loop_start(ouzel_client* client);
 /* Stops and joins the loop thread (the connection stays as it is). Inside one of this client's
  * callbacks (on that thread) it cannot join: it asks the thread to end once the callback returns
  * and returns OUZEL_OK, as paho's loop_stop does. OUZEL_ENOTFOUND when no loop thread (or
- * ouzel_client_loop_forever) is running. Thread-safe. */
+ * ouzel_client_loop_forever) is running; an ouzel_client_loop waiting on another thread is woken
+ * all the same (it returns early). Thread-safe. */
 OUZEL_EXTERN int ouzel_client_loop_stop(ouzel_client* client);
 
 /* Runs one iteration: waits up to `timeout_ms` for the network, handles what came, runs timers.
+ * With OUZEL_OPT_EVENT_QUEUE it returns without waiting when the iteration queued events before
+ * its wait, so a thread that alternates ouzel_client_loop and ouzel_client_poll_events gets them
+ * at once.
  * OUZEL_OK, or the connection's error (OUZEL_ENOTCONN, OUZEL_EIO, ...) when it is down.
  * Loop thread only. */
 OUZEL_EXTERN int ouzel_client_loop(ouzel_client* client, int32_t timeout_ms);

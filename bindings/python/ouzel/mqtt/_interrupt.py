@@ -1,5 +1,6 @@
 """Ctrl-C in ``loop_forever()``: Python runs signal handlers only between bytecodes of the main
-thread, and that thread is inside ``ouzel_client_loop_forever``. While a main-thread loop runs,
+thread, and that thread is inside the engine's loop (``ouzel_client_loop``, one iteration at a
+time, waiting up to a second). While a main-thread loop runs,
 Python's signal wakeup descriptor (``signal.set_wakeup_fd``) is a socket the engine's loop also
 watches (``OUZEL_OPT_LOOP_INTERRUPT_FD``): a signal makes the C loop return, Python runs the
 handler (``KeyboardInterrupt``), however late in the loop's iteration the signal came. Private to

@@ -41,7 +41,7 @@ import weakref
 from typing import Any, Callable, Dict, List, NamedTuple, Tuple, Union
 
 from .. import _capi as C
-from . import _engine, _interrupt
+from . import _engine, _events, _interrupt
 from .enums import (CallbackAPIVersion, ConnackCode, LogLevel, MessageState, MessageType,
                     MQTTErrorCode, MQTTProtocolVersion, PahoClientMode, _ConnectionState)
 from ._topics import TopicCallbacks, topic_matches_sub  # noqa: F401 - paho exports it here
@@ -723,13 +723,15 @@ class _Engine:
     """The ouzel_client of one Client, with what MQTTMessageInfo needs to ask about deliveries.
     Outlives the Client while infos refer to it; `alive` turns False when the client is freed."""
 
-    __slots__ = ("lib", "handle", "alive", "_status", "_status_ref", "_token", "_lock",
-                 "_raw_status", "__weakref__")
+    __slots__ = ("lib", "handle", "alive", "dispatching", "_status", "_status_ref", "_token",
+                 "_lock", "_raw_status", "__weakref__")
 
     def __init__(self, lib, handle):
         self.lib = lib
         self.handle = handle
         self.alive = True
+        # The thread dispatching this client's events (running its callbacks), or None.
+        self.dispatching = None
         # One status struct and token for every query, under _lock (cheaper than allocating).
         self._status = C.DeliveryStatus()
         self._status.version = C.DELIVERY_STATUS_VERSION
@@ -752,6 +754,10 @@ class _Engine:
     def wait(self, token, timeout_ms):
         if not self.alive:
             return C.ECLOSED
+        if self.dispatching == threading.get_ident():
+            # Inside one of this client's callbacks: the loop that would complete the message
+            # is the one running the callback.
+            return C.EBUSY
         return self.lib.client_wait_for_publish(self.handle, token, timeout_ms)
 
 
@@ -807,8 +813,8 @@ def _tls_versions(context, requested):
 
 
 def _make_trampolines(client):
-    """The C callbacks of one Client. They hold it weakly (the Client owns them) and never let
-    an exception reach C."""
+    """The C hooks of one Client (its events come through the queue, see _events). They hold it
+    weakly (the Client owns them) and never let an exception reach C."""
     ref = weakref.ref(client)
 
     def guard(method_name):
@@ -822,30 +828,7 @@ def _make_trampolines(client):
                 c._defer_exception(e)
         return call
 
-    def on_message(_c, msg, _u):
-        # The per-message path: no generic dispatch.
-        c = ref()
-        if c is not None:
-            try:
-                c._c_message(msg)
-            except BaseException as e:  # noqa: BLE001
-                c._defer_exception(e)
-
     return {
-        "connect": C.on_connect_fn(lambda _c, rc, sp, props, _u:
-                                   guard("_c_connect")(rc, sp, props)),
-        "connect_fail": C.on_connect_fail_fn(lambda _c, err, rc, _u:
-                                             guard("_c_connect_fail")(err, rc)),
-        "disconnect": C.on_disconnect_fn(lambda _c, err, rc, by_server, props, _u:
-                                         guard("_c_disconnect")(err, rc, by_server, props)),
-        "message": C.on_message_fn(on_message),
-        "publish": C.on_publish_fn(lambda _c, token, status, props, _u:
-                                   guard("_c_publish")(token, status, props)),
-        "subscribe": C.on_subscribe_fn(lambda _c, mid, codes, count, props, _u:
-                                       guard("_c_subscribe")(mid, codes, count, props)),
-        "unsubscribe": C.on_unsubscribe_fn(lambda _c, mid, codes, count, props, _u:
-                                           guard("_c_unsubscribe")(mid, codes, count, props)),
-        "log": C.on_log_fn(lambda _c, level, text, _u: guard("_c_log")(level, text)),
         "socket_open": C.on_socket_fn(lambda _c, fd, _u: guard("_c_socket_open")(fd)),
         "socket_close": C.on_socket_fn(lambda _c, fd, _u: guard("_c_socket_close")(fd)),
         "register_write": C.on_socket_fn(lambda _c, fd, _u: guard("_c_register_write")(fd)),
@@ -978,13 +961,12 @@ class Client:
         self._forever_thread = None  # the thread inside loop_forever, if any
         self._track_lock = threading.Lock()
         self._pending_requests = {}  # SUBSCRIBE/UNSUBSCRIBE mid -> still answerable
-        self._qos2_tokens = {}  # token -> mid of QoS 2 publishes (on_publish needs the packet)
         self._last_mid = 0
         self._suppress_connect_fail = 0
         self._reconnect_enabled = False
         self._loop_interrupt_fd = -1  # see _interrupt: the engine's loop returns on a signal
         self._on_publish_registered = False
-        self._log_registered = False
+        self._last_connect_error = ""  # the detail of the last CONNECT_FAILED event
         self._logging = False  # on_log or a logger is set
         self._token = ctypes.c_uint64()
         self._mid = ctypes.c_int32()
@@ -1008,12 +990,6 @@ class Client:
         # the GIL can stay held. With one, a publish may wait for the disk.
         durable = persistence is not None
         self._raw_publish = lib.raw("client_publish", keep_gil=not durable)
-        self._raw_ack = lib.raw("client_ack", keep_gil=not durable)
-        self._raw_get_fields = lib.raw("message_get_fields", keep_gil=True)
-        # Filled by _c_message; callbacks of one client never overlap, so one is enough.
-        self._fields = C.MessageFields()
-        self._fields.version = C.MESSAGE_FIELDS_VERSION
-        self._fields_ref = ctypes.byref(self._fields)
         self._hot = (self._raw_publish, handle, self._topic_len, self._payload_len,
                      self._token_ref, self._mid_ref, self._token, self._mid, self._track_lock)
         self._engine = _Engine(lib, handle)
@@ -1021,14 +997,11 @@ class Client:
         self._finalizer = weakref.finalize(self, _free_client, self._engine, self._opts,
                                            self._cfuncs)
         self._finalizer.atexit = False  # _stop_loops_at_exit frees it, after the loop stopped
+        self._pump = _events.EventPump(weakref.proxy(self), self._engine, lib, handle,
+                                       keep_gil=not durable)
         cf = self._cfuncs
+        # Only the hooks are callbacks: an external loop must learn of a socket when it exists.
         for setter, name in (
-                (lib.client_set_on_connect, "connect"),
-                (lib.client_set_on_connect_fail, "connect_fail"),
-                (lib.client_set_on_disconnect, "disconnect"),
-                (lib.client_set_on_message, "message"),
-                (lib.client_set_on_subscribe, "subscribe"),
-                (lib.client_set_on_unsubscribe, "unsubscribe"),
                 (lib.client_set_on_socket_open, "socket_open"),
                 (lib.client_set_on_socket_close, "socket_close"),
                 (lib.client_set_on_socket_register_write, "register_write"),
@@ -1058,7 +1031,12 @@ class Client:
             o.set_string(C.OPT_CLIENT_ID, self._client_id)
         # paho numbers every PUBLISH, SUBSCRIBE and UNSUBSCRIBE from one counter, QoS 0 too.
         o.set_int(C.OPT_NUMBER_QOS0_MESSAGES, 1)
-        # Acknowledgements go out after the callbacks return (see _c_message), as paho sends them.
+        # Events come through the engine's queue and are dispatched by the thread running the
+        # loop (_events.EventPump): one crossing per batch, not per event.
+        o.set_int(C.OPT_EVENT_QUEUE, 1)
+        o.set_int(C.OPT_EVENT_QUEUE_LOG_LEVEL, C.LOG_DEBUG)
+        # Acknowledgements go out when a dispatched batch is released, after the callbacks ran,
+        # for the messages whose handler succeeded (see _c_message), as paho sends them.
         o.set_int(C.OPT_MANUAL_ACK, 1)
         o.set_int(C.OPT_QOS2_DELIVERY, C.QOS2_DELIVERY_ON_PUBREL)
         o.set_int(C.OPT_RECONNECT, 0)
@@ -1763,8 +1741,6 @@ class Client:
                 mid = mid_c.value
                 self._last_mid = mid
                 token = token_c.value
-                if qos == 2 and self._on_publish_registered:
-                    self._qos2_tokens[token] = mid
             else:
                 # paho consumes a mid even for a refused message; the engine does not, so the
                 # next one is reported.
@@ -1993,6 +1969,8 @@ class Client:
             return
         lib = self._lib
         rc = lib.client_loop_write(self._c)
+        if rc != C.EBUSY:
+            self._pump.pump()  # QoS 0 on_publish inside publish(), as paho does
         if closing:
             # DISCONNECT written: the engine closes and reports on_disconnect in the same call,
             # unless the socket could not take it all at once.
@@ -2000,6 +1978,8 @@ class Client:
                 if self._sock is None or rc not in (C.OK, C.EWOULDBLOCK):
                     break
                 rc = lib.client_loop(self._c, 10)
+                if rc != C.EBUSY:
+                    self._pump.pump()
         self._reraise()
 
     # --- Loops --------------------------------------------------------------------------------
@@ -2013,7 +1993,12 @@ class Client:
                                    _CS.MQTT_CS_NEW, _CS.MQTT_CS_CONNECT_ASYNC):
                 self._state = _CS.MQTT_CS_CONNECTION_LOST
             return MQTT_ERR_CONN_LOST
+        pump = self._pump.pump
+        if self._thread is None and self._forever_thread is None:
+            pump()  # what a blocking connect() left for the next loop call
         rc = self._lib.client_loop(self._c, int(timeout * 1000))
+        if rc != C.EBUSY:
+            pump()
         self._reraise()
         if rc == C.EBUSY:
             return MQTT_ERR_SUCCESS  # another thread drives this client at the moment
@@ -2027,6 +2012,8 @@ class Client:
         if self._sock is None:
             return MQTT_ERR_NO_CONN
         rc = self._lib.client_loop_read(self._c)
+        if rc != C.EBUSY:
+            self._pump.pump()
         self._reraise()
         if rc == C.EBUSY:
             return MQTT_ERR_SUCCESS
@@ -2042,6 +2029,8 @@ class Client:
             return MQTT_ERR_NO_CONN
         try:
             rc = self._lib.client_loop_write(self._c)
+            if rc != C.EBUSY:
+                self._pump.pump()
             self._reraise()
             if rc == C.EBUSY:
                 return MQTT_ERR_SUCCESS
@@ -2064,6 +2053,8 @@ class Client:
         if self._sock is None:
             return MQTT_ERR_NO_CONN
         rc = self._lib.client_loop_misc(self._c)
+        if rc != C.EBUSY:
+            self._pump.pump()
         self._reraise()
         if rc == C.EBUSY:
             return MQTT_ERR_SUCCESS
@@ -2133,8 +2124,7 @@ class Client:
                         self._handle_on_connect_fail()
                         self._reconnect_wait()
                     continue
-                erc = lib.client_loop_forever(self._c, 1)
-                wakeup.drain()
+                erc = self._drive(wakeup)
                 self._reraise()
                 if erc == C.EBUSY:
                     # Another thread held the driver for a moment (a publish writing directly).
@@ -2179,6 +2169,34 @@ class Client:
             except ValueError:
                 pass
         return rc
+
+    def _drive(self, wakeup):
+        """What ouzel_client_loop_forever does, one engine iteration at a time on this thread,
+        dispatching the events each iteration queued before the next: returns OUZEL_OK when
+        stopped (loop_stop, an exception to raise) or after disconnect(), OUZEL_ENOTCONN when
+        there is nothing to drive yet, OUZEL_EBUSY when another thread drives, or the error that
+        ended the connection once the engine gave up."""
+        lib = self._lib
+        c = self._c
+        pump = self._pump.pump
+        while True:
+            state = lib.client_state(c)
+            if state == C.STATE_DISCONNECTED:
+                # After disconnect(): its on_disconnect, then done. Otherwise nothing to drive
+                # (never connected, or connect_async() not taken up yet).
+                pump()
+                if self._state in (_CS.MQTT_CS_DISCONNECTING, _CS.MQTT_CS_DISCONNECTED):
+                    return C.OK
+                return C.ENOTCONN
+            rc = lib.client_loop(c, 1000)
+            wakeup.drain()  # a signal ended the wait: Python runs its handler on return
+            if rc == C.EBUSY:
+                return rc
+            pump()
+            if self._thread_terminate or getattr(self._tl, "exc", None) is not None:
+                return C.OK
+            if lib.client_state(c) == C.STATE_CONNECTION_LOST:
+                return rc if rc != C.OK else C.ENOTCONN
 
     def loop_start(self):
         """Runs loop_forever on a daemon thread (reconnecting after failures)."""
@@ -2290,27 +2308,13 @@ class Client:
             logger.log(LOGGING_LEVEL[level], fmt, *args)
 
     def _update_log_registration(self):
-        want = self.on_log is not None or self._logger is not None
-        self._logging = want
+        self._logging = self.on_log is not None or self._logger is not None
         self._update_publish_registration()  # "Received PUBACK" lines come from on_publish
-        if want == self._log_registered:
-            return
-        self._log_registered = want
-        if want:
-            self._lib.client_set_on_log(self._c, self._cfuncs["log"], C.LOG_DEBUG, None,
-                                        ctypes.cast(None, C.release_fn))
-        else:
-            self._lib.client_set_on_log(self._c, ctypes.cast(None, C.on_log_fn), C.LOG_DEBUG,
-                                        None, ctypes.cast(None, C.release_fn))
 
     def _update_publish_registration(self):
-        want = (self.on_publish is not None or self.on_log is not None
-                or self._logger is not None)
-        if want == self._on_publish_registered:
-            return
-        self._on_publish_registered = want
-        fn = self._cfuncs["publish"] if want else ctypes.cast(None, C.on_publish_fn)
-        self._lib.client_set_on_publish(self._c, fn, None, ctypes.cast(None, C.release_fn))
+        # Completions are dispatched only when something wants them (on_publish or a log).
+        self._on_publish_registered = (self.on_publish is not None or self.on_log is not None
+                                       or self._logger is not None)
 
     # Engine events ------------------------------------------------------------------------------
 
@@ -2430,9 +2434,9 @@ class Client:
             for mid in self._pending_requests:
                 self._pending_requests[mid] = False
 
-    def _c_connect_fail(self, error, reason_code):
-        # The engine's description of this failure (valid inside the callback, read first).
-        detail = self._lib.last_error_message().decode("utf-8", "replace")
+    def _c_connect_fail(self, error, reason_code, detail):
+        # `detail`: the engine's description of this failure (ouzel.aio reports it).
+        self._last_connect_error = detail
         self._fail_pending_requests()
         if reason_code >= 0:
             # The broker refused the connection: paho reports the CONNACK to on_connect, then the
@@ -2523,29 +2527,24 @@ class Client:
             self._state = _CS.MQTT_CS_CONNECTION_LOST
         self._deliver_disconnect(False, rc)
 
-    def _c_message(self, msg):
-        f = self._fields
-        # Callbacks get pointers as Python ints; raw functions need them typed.
-        self._raw_get_fields(ctypes.c_void_p(msg), self._fields_ref)
-        topic_len = f.topic_len
-        topic = ctypes.string_at(f.topic, topic_len) if topic_len else b""
-        payload_len = f.payload_len
-        payload = ctypes.string_at(f.payload, payload_len) if payload_len else b""
-        qos = f.qos
-        mid = f.mid
+    def _c_message(self, topic_ptr, topic_len, payload_ptr, payload_len, qos, mid, dup, retain,
+                   props):
+        """A MESSAGE event (pointers valid until its batch is released). True when the engine
+        is to acknowledge it on release: QoS 1/2, automatic acks, and no handler failed."""
+        topic = ctypes.string_at(topic_ptr, topic_len) if topic_len else b""
+        payload = ctypes.string_at(payload_ptr, payload_len) if payload_len else b""
         # Every slot set once (MQTTMessage.__init__ would set most of them twice).
         message = _new_message(MQTTMessage)
         message.timestamp = time_func()
         message.state = mqtt_ms_wait_for_pubrel if qos == 2 else mqtt_ms_invalid
-        message.dup = f.dup != 0
+        message.dup = dup != 0
         message.mid = mid
         message._topic = topic
         message.payload = payload
         message.qos = qos
-        message.retain = f.retain != 0
+        message.retain = retain != 0
         message._info = None
-        message.properties = (_engine.read_properties(self._lib, f.properties,
-                                                      PacketTypes.PUBLISH)
+        message.properties = (_engine.read_properties(self._lib, props, PacketTypes.PUBLISH)
                               if self._v5 else None)
         if self._logging:
             try:
@@ -2572,8 +2571,7 @@ class Client:
                         ok = False
                 finally:
                     self._callback_thread = previous
-        if qos and ok and not self._manual_ack:
-            self._raw_ack(self._c, mid)
+        return ok and not self._manual_ack
 
     def _handle_on_message(self, message):
         """Runs the topic callbacks that match, or on_message; False when one raised."""
@@ -2601,28 +2599,27 @@ class Client:
             ok = self._user("on_message", on_message, message) and ok
         return ok
 
-    def _c_publish(self, token, status, props):
-        with self._callback_mutex:
-            func = self.on_publish
-        st = status.contents
-        qos2_mid = self._qos2_tokens.pop(token, None) if self._qos2_tokens else None
-        if st.state == C.DELIVERY_ACKNOWLEDGED:
-            packet = PacketTypes.PUBCOMP if qos2_mid is not None else PacketTypes.PUBACK
-        elif st.state == C.DELIVERY_DROPPED and st.drop_reason == C.DROP_REJECTED:
-            packet = PacketTypes.PUBREC if qos2_mid is not None else PacketTypes.PUBACK
+    def _c_publish(self, token, qos, state, drop_reason, mid, reason_code, props):
+        # Per completion (every QoS 0 message too): nothing that is not needed.
+        if state == C.DELIVERY_ACKNOWLEDGED:
+            packet = PacketTypes.PUBCOMP if qos == 2 else PacketTypes.PUBACK
+        elif state == C.DELIVERY_DROPPED and drop_reason == C.DROP_REJECTED:
+            packet = PacketTypes.PUBREC if qos == 2 else PacketTypes.PUBACK
         else:
             return  # expired or dropped: no acknowledgement to report (see MQTTMessageInfo)
-        mid = st.mid
-        self._easy_log(MQTT_LOG_DEBUG, "Received %s (Mid: %d)",
-                       "PUBCOMP" if packet == PacketTypes.PUBCOMP else "PUBACK", mid)
+        if self._logging:
+            self._easy_log(MQTT_LOG_DEBUG, "Received %s (Mid: %d)",
+                           "PUBCOMP" if packet == PacketTypes.PUBCOMP else "PUBACK", mid)
+        func = self._on_publish
         if not func:
             return
         if self._callback_api_version == CallbackAPIVersion.VERSION1:
             self._user("on_publish", func, mid)
-        else:
-            reason = ReasonCode(packet, identifier=st.reason_code)
-            properties = _engine.read_properties(self._lib, props, packet)
-            self._user("on_publish", func, mid, reason, properties)
+            return
+        reason = ReasonCode(packet, identifier=reason_code)
+        properties = (_engine.read_properties(self._lib, props, packet) if self._v5
+                      else Properties(packet))
+        self._user("on_publish", func, mid, reason, properties)
 
     def _request_answered(self, mid):
         with self._track_lock:

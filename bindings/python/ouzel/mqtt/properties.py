@@ -155,11 +155,23 @@ class Properties:
     WILLMESSAGE for a Will's). Unset properties are absent attributes (use hasattr)."""
 
     def __init__(self, packetType):
-        self.packetType = packetType
-        self.types = list(_TYPES)
-        self.names = {name: ident for ident, (name, _, _) in _TABLE.items()}
-        self.properties = {ident: (kind, list(packets))
-                           for ident, (_, kind, packets) in _TABLE.items()}
+        # Every callback with properties makes one of these (each on_publish, for a start), so
+        # the descriptive tables below are built only when an application asks for them.
+        object.__setattr__(self, "packetType", packetType)
+
+    def __getattr__(self, name):
+        # Only for attributes not set: the tables, made on first use (each object its own copy,
+        # as paho's are); an unset property stays absent (AttributeError, hasattr() False).
+        if name == "types":
+            value = list(_TYPES)
+        elif name == "names":
+            value = {n: ident for ident, (n, _, _) in _TABLE.items()}
+        elif name == "properties":
+            value = {ident: (kind, list(packets)) for ident, (_, kind, packets) in _TABLE.items()}
+        else:
+            raise AttributeError(name)
+        object.__setattr__(self, name, value)
+        return value
 
     def allowsMultiple(self, compressedName):
         return self.getIdentFromName(compressedName) in _MULTIPLE
