@@ -24,7 +24,7 @@ def bench_broker():
     b.close()
 
 
-@pytest.mark.parametrize("scenario", ["publish", "pubsub"])
+@pytest.mark.parametrize("scenario", ["publish", "pubsub", "plain"])
 @pytest.mark.parametrize("qos", [0, 1, 2])
 def test_worker_runs(bench_broker, scenario, qos):
     broker = bench_broker
