@@ -170,9 +170,10 @@ class Client {
   // --- Mode 2: the caller's thread -------------------------------------------------------------
   // One iteration: waits up to `timeout` for the network or a wake, then reads, writes, runs
   // timers, starts due (re)connection attempts and runs callbacks (with an event queue: queues
-  // the events, and returns without waiting when the iteration queued some before its wait). OK while connected or
-  // connecting; otherwise the error that ended the last connection (or FailedPrecondition "not
-  // connected"). FailedPrecondition when another thread drives this client or inside a callback.
+  // the events, and returns without waiting when the iteration queued some before its wait). OK
+  // while connected or connecting; otherwise the error that ended the last connection (or
+  // FailedPrecondition "not connected"). FailedPrecondition when another thread drives this client
+  // or inside a callback.
   absl::Status Loop(absl::Duration timeout);
   // Loops, reconnecting per the options, until Disconnect (then OK), LoopStop, or an error with
   // reconnection off. With `retry_first_connection` false a failing first connection ends it
