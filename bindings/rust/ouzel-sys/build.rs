@@ -1,0 +1,60 @@
+//! Finds libouzel; never builds it (the C++ engine is built by the project's own tools, see
+//! bindings/rust/README.md).
+//!
+//! - `OUZEL_LIB_DIR=/path`: link the library in that directory (`libouzel.so`, or `libouzel.a` with
+//!   `OUZEL_STATIC=1`); headers are not needed, the declarations are checked in.
+//! - otherwise pkg-config's `ouzel` (at least the version these declarations were generated from);
+//!   `OUZEL_STATIC=1` asks it for the static library and its private dependencies.
+
+use std::env;
+use std::path::PathBuf;
+
+/// The header version src/bindings.rs mirrors (OUZEL_VERSION_MAJOR.MINOR.PATCH).
+const HEADER_VERSION: &str = "0.1.0";
+
+fn main() {
+    for var in ["OUZEL_LIB_DIR", "OUZEL_STATIC", "PKG_CONFIG_PATH"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+    let want_static = env::var("OUZEL_STATIC").map(|v| v == "1").unwrap_or(false);
+
+    if let Ok(dir) = env::var("OUZEL_LIB_DIR") {
+        let dir = PathBuf::from(dir);
+        let file = if want_static { "libouzel.a" } else { "libouzel.so" };
+        if !dir.join(file).exists() {
+            panic!(
+                "OUZEL_LIB_DIR={} has no {file}; build it with `bazel build //capi:libouzel.so` or \
+                 install it with `scripts/install --prefix DIR`",
+                dir.display()
+            );
+        }
+        println!("cargo:rustc-link-search=native={}", dir.display());
+        if want_static {
+            println!("cargo:rustc-link-lib=static=ouzel");
+            // The engine is C++: its runtime comes with it when linking the archive.
+            println!("cargo:rustc-link-lib=dylib=stdc++");
+        } else {
+            println!("cargo:rustc-link-lib=dylib=ouzel");
+        }
+        println!("cargo:lib_dir={}", dir.display());
+        return;
+    }
+
+    match pkg_config::Config::new()
+        .atleast_version(HEADER_VERSION)
+        .statik(want_static)
+        .probe("ouzel")
+    {
+        Ok(lib) => {
+            if let Some(dir) = lib.link_paths.first() {
+                println!("cargo:lib_dir={}", dir.display());
+            }
+        }
+        Err(e) => panic!(
+            "libouzel not found: set OUZEL_LIB_DIR to the directory holding libouzel.so, or \
+             install Ouzel (scripts/install --prefix DIR) and make its ouzel.pc visible to \
+             pkg-config (PKG_CONFIG_PATH=DIR/lib/pkgconfig).\npkg-config said: {e}"
+        ),
+    }
+}
