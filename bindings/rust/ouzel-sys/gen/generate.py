@@ -103,10 +103,12 @@ def rust_type(t):
         return 'Option<unsafe extern "C" fn%s>' % rust_fn_signature(*fp)
     if t.endswith("*"):
         inner = t[:-1].rstrip()
-        # `X *const *`: what the outer pointer points to (a pointer) is const.
-        if inner.endswith("const") and inner[:-5].rstrip().endswith("*"):
-            return "*const " + rust_type(inner[:-5].rstrip())
-        if inner.startswith("const "):
+        # What the pointer points to is const when `const` ends the inner type (`char *const`)
+        # or starts a non-pointer one (`const char`); a leading `const` of a pointer type belongs
+        # to the innermost level (`const char **` is a mutable pointer to `const char *`).
+        if inner.endswith("const") and not re.search(r"\w$", inner[:-5]):
+            return "*const " + rust_type(inner[:-5])
+        if "*" not in inner and inner.startswith("const "):
             return "*const " + rust_type(inner[len("const "):])
         return "*mut " + rust_type(inner)
     t = re.sub(r"^struct ", "", t)

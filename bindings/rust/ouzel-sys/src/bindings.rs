@@ -147,11 +147,11 @@ extern "C" {
     /// borrowed from `props` and valid until it changes or is freed; strings are not NUL-terminated.
     /// ```
     pub fn ouzel_properties_int_at(props: *const ouzel_properties, index: usize, out: *mut u32) -> c_int;
-    pub fn ouzel_properties_bytes_at(props: *const ouzel_properties, index: usize, out: *const *mut c_char, out_len: *mut usize) -> c_int;
-    pub fn ouzel_properties_user_at(props: *const ouzel_properties, index: usize, name: *const *mut c_char, name_len: *mut usize, value: *const *mut c_char, value_len: *mut usize) -> c_int;
+    pub fn ouzel_properties_bytes_at(props: *const ouzel_properties, index: usize, out: *mut *const c_char, out_len: *mut usize) -> c_int;
+    pub fn ouzel_properties_user_at(props: *const ouzel_properties, index: usize, name: *mut *const c_char, name_len: *mut usize, value: *mut *const c_char, value_len: *mut usize) -> c_int;
     /// Convenience lookups of the first property with `id`. OUZEL_ENOTFOUND when absent.
     pub fn ouzel_properties_get_int(props: *const ouzel_properties, id: i32, out: *mut u32) -> c_int;
-    pub fn ouzel_properties_get_bytes(props: *const ouzel_properties, id: i32, out: *const *mut c_char, out_len: *mut usize) -> c_int;
+    pub fn ouzel_properties_get_bytes(props: *const ouzel_properties, id: i32, out: *mut *const c_char, out_len: *mut usize) -> c_int;
 }
 
 // ---- ouzel/message.h ---------------------------------------------------------------------------
@@ -1035,10 +1035,10 @@ pub struct ouzel_api {
     pub properties_count: Option<unsafe extern "C" fn(arg0: *const ouzel_properties) -> usize>,
     pub properties_id_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize) -> i32>,
     pub properties_int_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut u32) -> c_int>,
-    pub properties_bytes_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *const *mut c_char, arg3: *mut usize) -> c_int>,
-    pub properties_user_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *const *mut c_char, arg3: *mut usize, arg4: *const *mut c_char, arg5: *mut usize) -> c_int>,
+    pub properties_bytes_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut *const c_char, arg3: *mut usize) -> c_int>,
+    pub properties_user_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut *const c_char, arg3: *mut usize, arg4: *mut *const c_char, arg5: *mut usize) -> c_int>,
     pub properties_get_int: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *mut u32) -> c_int>,
-    pub properties_get_bytes: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *const *mut c_char, arg3: *mut usize) -> c_int>,
+    pub properties_get_bytes: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *mut *const c_char, arg3: *mut usize) -> c_int>,
     pub message_topic: Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_char>,
     pub message_payload: Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_void>,
     pub message_qos: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> i32>,
