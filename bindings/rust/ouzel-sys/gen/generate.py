@@ -30,7 +30,8 @@ CLANG = os.environ.get("CLANG", "clang-14")
 HEADERS = [
     "ouzel/common.h", "ouzel/errors.h", "ouzel/version.h", "ouzel/properties.h",
     "ouzel/message.h", "ouzel/options.h", "ouzel/client.h", "ouzel/loop.h", "ouzel/events.h",
-    "ouzel/persistence.h", "ouzel/tls.h", "ouzel/api.h", "ouzel/sys/store.h",
+    "ouzel/topic.h", "ouzel/protocol.h", "ouzel/persistence.h", "ouzel/tls.h", "ouzel/api.h",
+    "ouzel/sys/store.h",
     "ouzel/sys/transport.h",
 ]
 # Macros that are header plumbing, not constants.

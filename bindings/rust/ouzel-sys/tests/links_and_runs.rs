@@ -16,7 +16,8 @@ fn strerror_and_last_error_message_describe_a_failed_call() {
     assert_eq!(unsafe { ouzel_options_new(&mut opts) }, OUZEL_OK);
     let rc = unsafe { ouzel_options_set_int(opts, OUZEL_OPT_PROTOCOL_VERSION, 7) };
     assert_eq!(rc, OUZEL_EINVAL);
-    let detail = unsafe { CStr::from_ptr(ouzel_last_error_message()) }.to_string_lossy().into_owned();
+    let detail =
+        unsafe { CStr::from_ptr(ouzel_last_error_message()) }.to_string_lossy().into_owned();
     assert!(!detail.is_empty(), "no detail for a protocol version of 7");
     let text = unsafe { CStr::from_ptr(ouzel_strerror(rc)) }.to_str().unwrap();
     assert_eq!(text, "invalid argument");

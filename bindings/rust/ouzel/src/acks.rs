@@ -103,14 +103,19 @@ impl DeliveryFuture {
     /// on its way (wait again, or drop the future to stop waiting).
     pub fn wait_timeout(&mut self, timeout: Duration) -> Result<PublishAck> {
         let slot = &self.slot;
-        crate::block_on::block_on_timeout(std::future::poll_fn(|cx| slot.poll_take(cx)), Some(timeout))
-            .unwrap_or_else(|| {
-                Err(Error::new(
-                    sys::OUZEL_ETIMEDOUT,
-                    format!("no final delivery state within {timeout:?}; the message is still on its way"),
-                )
-                .with_kind(ErrorKind::TimedOut))
-            })
+        crate::block_on::block_on_timeout(
+            std::future::poll_fn(|cx| slot.poll_take(cx)),
+            Some(timeout),
+        )
+        .unwrap_or_else(|| {
+            Err(Error::new(
+                sys::OUZEL_ETIMEDOUT,
+                format!(
+                    "no final delivery state within {timeout:?}; the message is still on its way"
+                ),
+            )
+            .with_kind(ErrorKind::TimedOut))
+        })
     }
 }
 

@@ -21,7 +21,10 @@ impl Wake for ThreadWaker {
 
 /// Polls `future` until it is ready or `timeout` passes (`None`: no limit). Spurious unparks
 /// only cost a poll.
-pub(crate) fn block_on_timeout<F: Future>(future: F, timeout: Option<Duration>) -> Option<F::Output> {
+pub(crate) fn block_on_timeout<F: Future>(
+    future: F,
+    timeout: Option<Duration>,
+) -> Option<F::Output> {
     let deadline = timeout.map(|t| Instant::now().checked_add(t).unwrap_or_else(far_future));
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut cx = Context::from_waker(&waker);

@@ -80,7 +80,13 @@ impl Client {
     }
 
     /// Queues a message; `wait()` on the result blocks until its final delivery state.
-    pub fn publish(&self, topic: &str, payload: impl AsRef<[u8]>, qos: QoS, retain: bool) -> Result<DeliveryFuture> {
+    pub fn publish(
+        &self,
+        topic: &str,
+        payload: impl AsRef<[u8]>,
+        qos: QoS,
+        retain: bool,
+    ) -> Result<DeliveryFuture> {
         self.inner.publish(topic, payload, qos, retain)
     }
 
@@ -102,7 +108,11 @@ impl Client {
     }
 
     /// Subscribes to several filters and waits for the SUBACK.
-    pub fn subscribe_many(&self, subscriptions: &[Subscription], properties: Option<&Properties>) -> Result<SubAck> {
+    pub fn subscribe_many(
+        &self,
+        subscriptions: &[Subscription],
+        properties: Option<&Properties>,
+    ) -> Result<SubAck> {
         block_on(self.inner.subscribe_many(subscriptions, properties))
     }
 
@@ -118,7 +128,10 @@ impl Client {
     }
 
     /// Waits up to `timeout` for the next message.
-    pub fn recv_timeout(&self, timeout: Duration) -> std::result::Result<Message, RecvTimeoutError> {
+    pub fn recv_timeout(
+        &self,
+        timeout: Duration,
+    ) -> std::result::Result<Message, RecvTimeoutError> {
         let ended = std::cell::Cell::new(false);
         let msg = self.with_messages(|m| {
             let r = crate::block_on::block_on_timeout(m.recv(), Some(timeout));

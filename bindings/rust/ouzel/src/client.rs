@@ -153,11 +153,12 @@ fn create(mut options: Options) -> Result<Arc<Core>> {
     let mut raw = std::ptr::null_mut();
     // SAFETY: `raw` is a valid out-pointer; the options are copied.
     check(unsafe { sys::ouzel_client_new(&mut raw, options.as_ptr()) })?;
-    let raw = NonNull::new(raw).ok_or_else(|| Error::new(sys::OUZEL_ENOMEM, "ouzel_client_new gave NULL"))?;
+    let raw = NonNull::new(raw)
+        .ok_or_else(|| Error::new(sys::OUZEL_ENOMEM, "ouzel_client_new gave NULL"))?;
     // From here the Core owns the client: an early return frees it.
     let core = Arc::new(Core::new(raw));
     // SAFETY: a live client; thread-safe.
-    check(unsafe { sys::ouzel_client_loop_start(core.raw()) })?;
+    core.with_raw(|raw| check(unsafe { sys::ouzel_client_loop_start(raw) }))?;
     Ok(core)
 }
 
@@ -184,10 +185,6 @@ impl Client {
         &self.handle.core
     }
 
-    fn raw(&self) -> *mut sys::ouzel_client {
-        self.handle.core.raw()
-    }
-
     // --- Connection ----------------------------------------------------------------------------
 
     /// Connects and resolves with the server's CONNACK, or the first attempt's failure (the error
@@ -199,23 +196,26 @@ impl Client {
     }
 
     fn start_connect(&self) -> Result<crate::core::ConnectSlot> {
-        self.core().inbox.set_ended(false);
-        let slot = self.core().register_connect();
-        // SAFETY: a live client; thread-safe.
-        let rc = unsafe { sys::ouzel_client_connect(self.raw()) };
-        if rc != sys::OUZEL_OK {
-            let e = Error::last(rc);
-            self.core().unregister_connect(&slot);
-            return Err(e);
-        }
-        Ok(slot)
+        let core = self.core();
+        core.with_raw(|raw| {
+            core.inbox.set_ended(false);
+            let slot = core.register_connect();
+            // SAFETY: a live client; thread-safe.
+            let rc = unsafe { sys::ouzel_client_connect(raw) };
+            if rc != sys::OUZEL_OK {
+                let e = Error::last(rc);
+                core.unregister_connect(&slot);
+                return Err(e);
+            }
+            Ok(slot)
+        })
     }
 
     /// Drops the current connection (without DISCONNECT) and connects again, resuming the
     /// session when it is persistent.
     pub fn reconnect(&self) -> Result<()> {
         // SAFETY: a live client; thread-safe.
-        check(unsafe { sys::ouzel_client_reconnect(self.raw()) })
+        self.core().with_raw(|raw| check(unsafe { sys::ouzel_client_reconnect(raw) }))
     }
 
     /// Sends DISCONNECT and resolves once the connection is closed; no automatic reconnection
@@ -226,30 +226,55 @@ impl Client {
     }
 
     /// [`Client::disconnect`] with an MQTT 5 reason code and DISCONNECT properties.
-    pub async fn disconnect_with(&self, reason: ReasonCode, properties: Option<&Properties>) -> Result<()> {
+    pub async fn disconnect_with(
+        &self,
+        reason: ReasonCode,
+        properties: Option<&Properties>,
+    ) -> Result<()> {
         let slot = self.start_disconnect(reason, properties)?;
         Wait(slot).await
     }
 
-    fn start_disconnect(&self, reason: ReasonCode, properties: Option<&Properties>) -> Result<crate::core::DisconnectSlot> {
+    fn start_disconnect(
+        &self,
+        reason: ReasonCode,
+        properties: Option<&Properties>,
+    ) -> Result<crate::core::DisconnectSlot> {
         let props = match properties {
             Some(p) => p.to_raw()?,
             None => None,
         };
-        let slot = self.core().register_disconnect();
-        // SAFETY: a live client; the properties (or NULL) are copied.
-        let rc = unsafe { sys::ouzel_client_disconnect(self.raw(), reason.0.into(), raw_ptr(&props)) };
-        if rc != sys::OUZEL_OK {
-            let e = Error::last(rc);
-            self.core().unregister_disconnect(&slot);
-            return Err(e);
-        }
-        Ok(slot)
+        let core = self.core();
+        core.with_raw(|raw| {
+            let slot = core.register_disconnect();
+            // SAFETY: a live client; the properties (or NULL) are copied.
+            let rc = unsafe { sys::ouzel_client_disconnect(raw, reason.0.into(), raw_ptr(&props)) };
+            if rc != sys::OUZEL_OK {
+                let e = Error::last(rc);
+                core.unregister_disconnect(&slot);
+                return Err(e);
+            }
+            Ok(slot)
+        })
     }
 
     /// True while a CONNACK-accepted connection is up.
     pub fn is_connected(&self) -> bool {
         self.core().is_connected()
+    }
+
+    /// Closes the client for every clone at once, without waiting and without DISCONNECT (the
+    /// server then publishes the Will; use `disconnect().await` first for an orderly end). Every
+    /// later call fails with `ErrorKind::Closed`, operations still waiting fail the same way
+    /// (unfinished publishes as `ErrorKind::Dropped`, `DropReason::Cancelled`), and message and
+    /// event streams end. The engine is freed on the client's own thread.
+    pub fn close(&self) {
+        self.core().begin_close();
+    }
+
+    /// True once [`Client::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.core().is_closing()
     }
 
     /// Reconfigures the client for the connections that follow (servers, credentials, Will,
@@ -262,8 +287,12 @@ impl Client {
         }
         let flags = if first_connection { sys::OUZEL_SET_OPTIONS_FIRST_CONNECTION } else { 0 };
         // SAFETY: our options and a live client; the options are copied.
-        check(unsafe { sys::ouzel_options_set_int(options.as_ptr(), sys::OUZEL_OPT_EVENT_QUEUE, 1) })?;
-        check(unsafe { sys::ouzel_client_set_options(self.raw(), options.as_ptr(), flags) })
+        check(unsafe {
+            sys::ouzel_options_set_int(options.as_ptr(), sys::OUZEL_OPT_EVENT_QUEUE, 1)
+        })?;
+        self.core().with_raw(|raw| {
+            check(unsafe { sys::ouzel_client_set_options(raw, options.as_ptr(), flags) })
+        })
     }
 
     // --- Publishing ----------------------------------------------------------------------------
@@ -272,7 +301,13 @@ impl Client {
     /// topic, a payload over the server's Maximum Packet Size, a full queue, QoS 0 while offline);
     /// the returned future resolves when it reaches its final delivery state. Dropping the future
     /// does not cancel the message.
-    pub fn publish(&self, topic: &str, payload: impl AsRef<[u8]>, qos: QoS, retain: bool) -> Result<DeliveryFuture> {
+    pub fn publish(
+        &self,
+        topic: &str,
+        payload: impl AsRef<[u8]>,
+        qos: QoS,
+        retain: bool,
+    ) -> Result<DeliveryFuture> {
         self.publish_raw(topic, payload.as_ref(), qos, retain, std::ptr::null())
     }
 
@@ -298,47 +333,57 @@ impl Client {
         retain: bool,
         props: *const sys::ouzel_properties,
     ) -> Result<DeliveryFuture> {
-        let (mut token, mut mid) = (0u64, 0i32);
-        // SAFETY: a live client; topic, payload and properties are borrowed for the call and
-        // copied; the out-pointers are valid.
-        let rc = unsafe {
-            sys::ouzel_client_publish(
-                self.raw(),
-                topic.as_ptr().cast::<c_char>(),
-                topic.len(),
-                payload.as_ptr().cast(),
-                payload.len(),
-                qos as i32,
-                i32::from(retain),
-                props,
-                &mut token,
-                &mut mid,
-            )
-        };
-        if rc != sys::OUZEL_OK {
-            let e = Error::last(rc);
-            if token != 0 {
-                // Accepted but not known to be stored (OUZEL_ESTORE): it will still finish, so
-                // its completion must have a place to go.
-                drop(self.core().register_publish(token));
+        let core = self.core();
+        core.with_raw(|raw| {
+            let (mut token, mut mid) = (0u64, 0i32);
+            // SAFETY: a live client; topic, payload and properties are borrowed for the call and
+            // copied; the out-pointers are valid.
+            let rc = unsafe {
+                sys::ouzel_client_publish(
+                    raw,
+                    topic.as_ptr().cast::<c_char>(),
+                    topic.len(),
+                    payload.as_ptr().cast(),
+                    payload.len(),
+                    qos as i32,
+                    i32::from(retain),
+                    props,
+                    &mut token,
+                    &mut mid,
+                )
+            };
+            if rc != sys::OUZEL_OK {
+                let e = Error::last(rc);
+                if token != 0 {
+                    // Accepted but not known to be stored (OUZEL_ESTORE): it will still finish, so
+                    // its completion must have a place to go.
+                    drop(core.register_publish(token));
+                }
+                return Err(e);
             }
-            return Err(e);
-        }
-        let slot = self.core().register_publish(token);
-        Ok(DeliveryFuture::new(slot, token, mid as u16))
+            // Registered while the client is held, so a close cannot slip between the call and the
+            // registration and leave the future waiting forever.
+            let slot = core.register_publish(token);
+            Ok(DeliveryFuture::new(slot, token, mid as u16))
+        })
     }
 
     /// Where a published message is now (the last 10,000 finished ones are remembered).
     pub fn delivery_status(&self, token: u64) -> Result<DeliveryStatus> {
         // SAFETY: plain data struct, initialised by the library.
         let mut st: sys::ouzel_delivery_status = unsafe { std::mem::zeroed() };
-        check(unsafe { sys::ouzel_delivery_status_init(&mut st, sys::OUZEL_DELIVERY_STATUS_VERSION) })?;
+        check(unsafe {
+            sys::ouzel_delivery_status_init(&mut st, sys::OUZEL_DELIVERY_STATUS_VERSION)
+        })?;
         // SAFETY: a live client and an initialised struct.
-        check(unsafe { sys::ouzel_client_delivery_status(self.raw(), token, &mut st) })?;
+        self.core().with_raw(|raw| {
+            check(unsafe { sys::ouzel_client_delivery_status(raw, token, &mut st) })
+        })?;
         let state = DeliveryState::from_raw(st.state);
         Ok(DeliveryStatus {
             state,
-            drop_reason: (state == DeliveryState::Dropped).then(|| DropReason::from_raw(st.drop_reason)),
+            drop_reason: (state == DeliveryState::Dropped)
+                .then(|| DropReason::from_raw(st.drop_reason)),
             mid: st.mid as u16,
             reason_code: ReasonCode(st.reason_code as u8),
         })
@@ -363,12 +408,20 @@ impl Client {
 
     /// Sends one SUBSCRIBE for several filters (with MQTT 5 options and properties such as a
     /// Subscription Identifier) and resolves with the SUBACK as it is: check its reason codes.
-    pub async fn subscribe_many(&self, subscriptions: &[Subscription], properties: Option<&Properties>) -> Result<SubAck> {
+    pub async fn subscribe_many(
+        &self,
+        subscriptions: &[Subscription],
+        properties: Option<&Properties>,
+    ) -> Result<SubAck> {
         let slot = self.start_subscribe(subscriptions, properties)?;
         Wait(slot).await
     }
 
-    fn start_subscribe(&self, subs: &[Subscription], properties: Option<&Properties>) -> Result<crate::core::SubscribeSlot> {
+    fn start_subscribe(
+        &self,
+        subs: &[Subscription],
+        properties: Option<&Properties>,
+    ) -> Result<crate::core::SubscribeSlot> {
         let props = match properties {
             Some(p) => p.to_raw()?,
             None => None,
@@ -377,7 +430,9 @@ impl Client {
         for s in subs {
             // SAFETY: plain data struct, initialised by the library.
             let mut r: sys::ouzel_subscription = unsafe { std::mem::zeroed() };
-            check(unsafe { sys::ouzel_subscription_init(&mut r, sys::OUZEL_SUBSCRIPTION_VERSION) })?;
+            check(unsafe {
+                sys::ouzel_subscription_init(&mut r, sys::OUZEL_SUBSCRIPTION_VERSION)
+            })?;
             r.filter = s.filter.as_ptr().cast();
             r.filter_len = s.filter.len();
             r.qos = s.qos as i32;
@@ -386,16 +441,25 @@ impl Client {
             r.retain_handling = s.retain_handling.into();
             raw_subs.push(r);
         }
-        let endings = self.core().connection_endings();
-        let mut mid = 0i32;
-        // SAFETY: a live client; the filters borrowed from `subs` outlive the call.
-        let rc = unsafe {
-            sys::ouzel_client_subscribe(self.raw(), raw_subs.as_ptr(), raw_subs.len(), raw_ptr(&props), &mut mid)
-        };
-        if rc != sys::OUZEL_OK {
-            return Err(Error::last(rc));
-        }
-        Ok(self.core().register_subscribe(mid as u16, endings))
+        let core = self.core();
+        core.with_raw(|raw| {
+            let endings = core.connection_endings();
+            let mut mid = 0i32;
+            // SAFETY: a live client; the filters borrowed from `subs` outlive the call.
+            let rc = unsafe {
+                sys::ouzel_client_subscribe(
+                    raw,
+                    raw_subs.as_ptr(),
+                    raw_subs.len(),
+                    raw_ptr(&props),
+                    &mut mid,
+                )
+            };
+            if rc != sys::OUZEL_OK {
+                return Err(Error::last(rc));
+            }
+            Ok(core.register_subscribe(mid as u16, endings))
+        })
     }
 
     /// Unsubscribes from one filter and resolves with the UNSUBACK; an error of kind
@@ -414,35 +478,46 @@ impl Client {
     }
 
     /// Sends one UNSUBSCRIBE for several filters and resolves with the UNSUBACK as it is.
-    pub async fn unsubscribe_many(&self, filters: &[&str], properties: Option<&Properties>) -> Result<UnsubAck> {
+    pub async fn unsubscribe_many(
+        &self,
+        filters: &[&str],
+        properties: Option<&Properties>,
+    ) -> Result<UnsubAck> {
         let slot = self.start_unsubscribe(filters, properties)?;
         Wait(slot).await
     }
 
-    fn start_unsubscribe(&self, filters: &[&str], properties: Option<&Properties>) -> Result<crate::core::UnsubscribeSlot> {
+    fn start_unsubscribe(
+        &self,
+        filters: &[&str],
+        properties: Option<&Properties>,
+    ) -> Result<crate::core::UnsubscribeSlot> {
         let props = match properties {
             Some(p) => p.to_raw()?,
             None => None,
         };
         let ptrs: Vec<*const c_char> = filters.iter().map(|f| f.as_ptr().cast()).collect();
         let lens: Vec<usize> = filters.iter().map(|f| f.len()).collect();
-        let endings = self.core().connection_endings();
-        let mut mid = 0i32;
-        // SAFETY: a live client; the filters outlive the call and are copied.
-        let rc = unsafe {
-            sys::ouzel_client_unsubscribe(
-                self.raw(),
-                ptrs.as_ptr(),
-                lens.as_ptr(),
-                filters.len(),
-                raw_ptr(&props),
-                &mut mid,
-            )
-        };
-        if rc != sys::OUZEL_OK {
-            return Err(Error::last(rc));
-        }
-        Ok(self.core().register_unsubscribe(mid as u16, endings))
+        let core = self.core();
+        core.with_raw(|raw| {
+            let endings = core.connection_endings();
+            let mut mid = 0i32;
+            // SAFETY: a live client; the filters outlive the call and are copied.
+            let rc = unsafe {
+                sys::ouzel_client_unsubscribe(
+                    raw,
+                    ptrs.as_ptr(),
+                    lens.as_ptr(),
+                    filters.len(),
+                    raw_ptr(&props),
+                    &mut mid,
+                )
+            };
+            if rc != sys::OUZEL_OK {
+                return Err(Error::last(rc));
+            }
+            Ok(core.register_unsubscribe(mid as u16, endings))
+        })
     }
 
     // --- Receiving -------------------------------------------------------------------------------
@@ -466,7 +541,8 @@ impl Client {
             return Ok(());
         }
         // SAFETY: a live client; thread-safe.
-        check(unsafe { sys::ouzel_client_ack(self.raw(), message.mid().into()) })
+        self.core()
+            .with_raw(|raw| check(unsafe { sys::ouzel_client_ack(raw, message.mid().into()) }))
     }
 
     /// Connection events from now on (connected, connection failed, disconnected, AUTH, log).
@@ -480,14 +556,17 @@ impl Client {
     pub fn auth_continue(&self, properties: &Properties) -> Result<()> {
         let props = properties.to_raw()?;
         // SAFETY: a live client; the properties are copied.
-        check(unsafe { sys::ouzel_client_auth_continue(self.raw(), raw_ptr(&props)) })
+        self.core()
+            .with_raw(|raw| check(unsafe { sys::ouzel_client_auth_continue(raw, raw_ptr(&props)) }))
     }
 
     /// Starts re-authentication on a connected client.
     pub fn reauthenticate(&self, properties: &Properties) -> Result<()> {
         let props = properties.to_raw()?;
         // SAFETY: as above.
-        check(unsafe { sys::ouzel_client_reauthenticate(self.raw(), raw_ptr(&props)) })
+        self.core().with_raw(|raw| {
+            check(unsafe { sys::ouzel_client_reauthenticate(raw, raw_ptr(&props)) })
+        })
     }
 
     // --- Introspection ---------------------------------------------------------------------------
@@ -497,8 +576,10 @@ impl Client {
         let stat = |id: i32| {
             let mut v = 0i64;
             // SAFETY: a live client, a valid out-pointer; thread-safe.
-            let rc = unsafe { sys::ouzel_client_stat(self.raw(), id, &mut v) };
-            if rc == sys::OUZEL_OK {
+            let rc = self
+                .core()
+                .with_raw(|raw| check(unsafe { sys::ouzel_client_stat(raw, id, &mut v) }));
+            if rc.is_ok() {
                 v
             } else {
                 0
@@ -521,15 +602,19 @@ impl Client {
     pub fn persistence_report(&self) -> Result<PersistenceReport> {
         // SAFETY: plain data struct, initialised by the library.
         let mut r: sys::ouzel_persistence_report = unsafe { std::mem::zeroed() };
-        check(unsafe { sys::ouzel_persistence_report_init(&mut r, sys::OUZEL_PERSISTENCE_REPORT_VERSION) })?;
+        check(unsafe {
+            sys::ouzel_persistence_report_init(&mut r, sys::OUZEL_PERSISTENCE_REPORT_VERSION)
+        })?;
         // SAFETY: a live client and an initialised struct; `summary` is borrowed from the client.
-        check(unsafe { sys::ouzel_client_persistence_report(self.raw(), &mut r) })?;
-        let summary = if r.summary.is_null() {
-            String::new()
-        } else {
-            // SAFETY: NUL-terminated, valid while the client lives.
-            unsafe { std::ffi::CStr::from_ptr(r.summary) }.to_string_lossy().into_owned()
-        };
+        let summary = self.core().with_raw(|raw| {
+            check(unsafe { sys::ouzel_client_persistence_report(raw, &mut r) })?;
+            Ok(if r.summary.is_null() {
+                String::new()
+            } else {
+                // SAFETY: NUL-terminated, valid while the client lives (it is held here).
+                unsafe { std::ffi::CStr::from_ptr(r.summary) }.to_string_lossy().into_owned()
+            })
+        })?;
         Ok(PersistenceReport {
             enabled: r.enabled != 0,
             created: r.created != 0,

@@ -16,7 +16,7 @@ use ouzel_sys as sys;
 use std::collections::HashMap;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::task::Waker;
 
 pub(crate) type PublishSlot = Arc<Completion<Result<PublishAck>>>;
@@ -57,7 +57,10 @@ struct Outcomes {
 }
 
 pub(crate) struct Core {
-    raw: NonNull<sys::ouzel_client>,
+    /// The C client; `None` once the driver has freed it (after `Client::close` or the last
+    /// handle's drop). Calls hold the read lock for as long as they use the pointer, so the free
+    /// (under the write lock) never overlaps one.
+    client: RwLock<Option<NonNull<sys::ouzel_client>>>,
     pending: Mutex<Pending>,
     pub(crate) inbox: Inbox,
     pub(crate) sinks: Sinks,
@@ -72,8 +75,9 @@ pub(crate) struct Core {
 // reconnect, ack, delivery_status, stat, is_connected, poll_events, release_events,
 // interrupt_poll, event_fd, auth functions): the library serializes them internally. The one
 // exception, ouzel_client_free ("not thread-safe with other calls on the same client"), runs
-// only in `Drop`, when no other reference to the `Core` exists. Everything else in `Core` is
-// behind mutexes or atomics.
+// under the write lock of `client` (no call holds the pointer then) on the driver's thread after
+// it stopped polling, or in `Drop` when no other reference exists. Everything else in `Core` is
+// behind mutexes, the lock or atomics.
 unsafe impl Send for Core {}
 // SAFETY: as above.
 unsafe impl Sync for Core {}
@@ -81,7 +85,7 @@ unsafe impl Sync for Core {}
 impl Core {
     pub(crate) fn new(raw: NonNull<sys::ouzel_client>) -> Core {
         Core {
-            raw,
+            client: RwLock::new(Some(raw)),
             pending: Mutex::default(),
             inbox: Inbox::default(),
             sinks: Sinks::default(),
@@ -90,26 +94,64 @@ impl Core {
         }
     }
 
-    pub(crate) fn raw(&self) -> *mut sys::ouzel_client {
-        self.raw.as_ptr()
+    /// Runs `f` with the C client, holding it for the call; `ErrorKind::Closed` once the client
+    /// was closed.
+    pub(crate) fn with_raw<T>(
+        &self,
+        f: impl FnOnce(*mut sys::ouzel_client) -> Result<T>,
+    ) -> Result<T> {
+        let guard = self.client.read().unwrap_or_else(PoisonError::into_inner);
+        match *guard {
+            Some(raw) if !self.is_closing() => f(raw.as_ptr()),
+            _ => Err(Error::new(sys::OUZEL_ECLOSED, "the client is closed")),
+        }
+    }
+
+    /// The C client for the driver, which alone frees it: valid until `shutdown`.
+    pub(crate) fn driver_raw(&self) -> Option<*mut sys::ouzel_client> {
+        let guard = self.client.read().unwrap_or_else(PoisonError::into_inner);
+        guard.map(NonNull::as_ptr)
     }
 
     pub(crate) fn is_connected(&self) -> bool {
-        // SAFETY: thread-safe; the client lives as long as `self`.
-        unsafe { sys::ouzel_client_is_connected(self.raw()) == 1 }
+        // SAFETY: thread-safe, on a live client.
+        self.with_raw(|raw| Ok(unsafe { sys::ouzel_client_is_connected(raw) } == 1))
+            .unwrap_or(false)
     }
 
     // --- Closing ---------------------------------------------------------------------------------
 
-    /// Asks the driver to stop; the client is freed when the driver lets go of the core. Never
-    /// blocks.
+    /// Refuses new calls and asks the driver to stop; the driver then frees the client
+    /// (`shutdown`). Never blocks.
     pub(crate) fn begin_close(&self) {
+        let guard = self.client.read().unwrap_or_else(PoisonError::into_inner);
         self.closing.store(true, Ordering::SeqCst);
-        // SAFETY: thread-safe; wakes a poll blocked in the thread driver (or the next one).
-        unsafe { sys::ouzel_client_interrupt_poll(self.raw()) };
+        if let Some(raw) = *guard {
+            // SAFETY: thread-safe; wakes a poll blocked in the thread driver (or the next one).
+            unsafe { sys::ouzel_client_interrupt_poll(raw.as_ptr()) };
+        }
+        drop(guard);
         if let Some(w) = lock(&self.close_waker).take() {
             w.wake();
         }
+    }
+
+    /// Frees the C client once no call uses it, then fails whatever still waits and ends the
+    /// streams. Called by the driver after its last poll (freeing joins the library's thread,
+    /// so never on an application or runtime thread).
+    pub(crate) fn shutdown(&self) {
+        let raw = self.client.write().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(raw) = raw {
+            // Messages not taken are never acknowledged: the free releases their events, and a
+            // persistent session gets them again.
+            self.inbox.close();
+            // SAFETY: the write lock was taken and released: no call holds the pointer, and
+            // every later one finds `None`.
+            unsafe { sys::ouzel_client_free(raw.as_ptr()) };
+        }
+        self.inbox.close();
+        self.sinks.close();
+        self.fail_all();
     }
 
     pub(crate) fn is_closing(&self) -> bool {
@@ -198,17 +240,26 @@ impl Core {
     /// Releases a message's event: acknowledges it (unless manual ack) and frees its place under
     /// the buffering bound, so reading resumes.
     pub(crate) fn release_message(&self, event: &mut sys::ouzel_event) {
-        // SAFETY: `event` is a copy of a polled, unreleased event of this live client; releasing
-        // is thread-safe and identifies the event by its contents.
-        let rc = unsafe { sys::ouzel_client_release_events(self.raw(), event, 1) };
-        debug_assert_eq!(rc, sys::OUZEL_OK, "releasing a message event failed");
+        let guard = self.client.read().unwrap_or_else(PoisonError::into_inner);
+        // After the free there is nothing to release: the free released every event.
+        if let Some(raw) = *guard {
+            // SAFETY: `event` is a copy of a polled, unreleased event of this live client;
+            // releasing is thread-safe and identifies the event by its contents.
+            let rc = unsafe { sys::ouzel_client_release_events(raw.as_ptr(), event, 1) };
+            debug_assert_eq!(rc, sys::OUZEL_OK, "releasing a message event failed");
+        }
     }
 
     // --- Dispatch --------------------------------------------------------------------------------
 
     /// Handles one polled batch: copies what the application needs, releases every event that is
     /// not a message, then completes futures and queues messages and events.
-    pub(crate) fn dispatch(&self, batch: &mut [sys::ouzel_event], release: &mut Vec<sys::ouzel_event>) {
+    pub(crate) fn dispatch(
+        &self,
+        raw: *mut sys::ouzel_client,
+        batch: &mut [sys::ouzel_event],
+        release: &mut Vec<sys::ouzel_event>,
+    ) {
         let mut out = Outcomes::default();
         let mut messages = Vec::new();
         release.clear();
@@ -229,7 +280,7 @@ impl Core {
         if !release.is_empty() {
             // SAFETY: copies of polled, unreleased events of this client, each released once.
             let rc = unsafe {
-                sys::ouzel_client_release_events(self.raw(), release.as_mut_ptr(), release.len())
+                sys::ouzel_client_release_events(raw, release.as_mut_ptr(), release.len())
             };
             debug_assert_eq!(rc, sys::OUZEL_OK, "releasing events failed");
         }
@@ -342,9 +393,12 @@ impl Core {
             let mut p = lock(&self.pending);
             let closed = || Error::new(sys::OUZEL_ECLOSED, "the client was closed");
             for (_, slot) in p.publishes.drain() {
-                let e = Error::new(sys::OUZEL_ECLOSED, "the client was closed before the message finished")
-                    .with_kind(ErrorKind::Dropped)
-                    .with_drop_reason(DropReason::Cancelled);
+                let e = Error::new(
+                    sys::OUZEL_ECLOSED,
+                    "the client was closed before the message finished",
+                )
+                .with_kind(ErrorKind::Dropped)
+                .with_drop_reason(DropReason::Cancelled);
                 out.publishes.push((slot, Err(e)));
             }
             for (_, slot) in p.subscribes.drain() {
@@ -366,12 +420,9 @@ impl Core {
 
 impl Drop for Core {
     fn drop(&mut self) {
-        // Messages still buffered are never taken: the free below releases their events (without
-        // acknowledging them, so a persistent session gets them again).
-        self.inbox.abandon();
-        // SAFETY: the last reference: no other call on this client can run or follow.
-        unsafe { sys::ouzel_client_free(self.raw()) };
-        self.fail_all();
+        // Normally the driver has shut down already; this covers a client whose driver never
+        // started.
+        self.shutdown();
     }
 }
 

@@ -2,8 +2,9 @@
 //! a thread of ours blocks in `ouzel_client_poll_events`; with the `tokio` feature,
 //! `Client::new_tokio` drives it from the runtime's reactor through the queue's descriptor.
 //!
-//! The driver holds the last reference to the `Core` once every handle is gone, so the client is
-//! freed (which joins the library's thread) here, never in the application's `Drop`.
+//! When the client is closed (`Client::close`, or its last handle dropped) the driver stops
+//! polling and frees the client itself (`Core::shutdown`, which joins the library's thread), so
+//! no application thread or runtime worker ever blocks on it.
 
 use crate::core::Core;
 use crate::error::{Error, Result};
@@ -29,22 +30,35 @@ impl Buffers {
         // SAFETY: ouzel_event is plain data (integers and raw pointers): all-zero is a valid value.
         let mut batch: Vec<sys::ouzel_event> = vec![unsafe { std::mem::zeroed() }; BATCH];
         // SAFETY: `batch` has at least one element.
-        crate::error::check(unsafe { sys::ouzel_event_init(batch.as_mut_ptr(), sys::OUZEL_EVENT_VERSION) })?;
+        crate::error::check(unsafe {
+            sys::ouzel_event_init(batch.as_mut_ptr(), sys::OUZEL_EVENT_VERSION)
+        })?;
         Ok(Buffers { batch, release: Vec::with_capacity(BATCH) })
     }
 
     /// Polls once (waiting up to `timeout_ms`) and dispatches what came; the number of events, or
     /// the poll's error.
-    pub(crate) fn poll_and_dispatch(&mut self, core: &Core, timeout_ms: i32) -> std::result::Result<usize, i32> {
-        // SAFETY: the client is alive while `core` is; `batch` holds BATCH initialised events.
-        let n = unsafe { sys::ouzel_client_poll_events(core.raw(), self.batch.as_mut_ptr(), BATCH, timeout_ms) };
+    pub(crate) fn poll_and_dispatch(
+        &mut self,
+        core: &Core,
+        timeout_ms: i32,
+    ) -> std::result::Result<usize, i32> {
+        let raw = core.driver_raw().ok_or(sys::OUZEL_ECLOSED)?;
+        // SAFETY: only the driver frees the client (`Core::shutdown`, after its last poll), so
+        // `raw` is valid here without holding the lock through a blocking poll; `batch` holds
+        // BATCH initialised events.
+        let n = unsafe {
+            sys::ouzel_client_poll_events(raw, self.batch.as_mut_ptr(), BATCH, timeout_ms)
+        };
         if n < 0 {
             return Err(n);
         }
         let n = n as usize;
         if n > 0 {
             let (batch, release) = (&mut self.batch[..n], &mut self.release);
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| core.dispatch(batch, release))) {
+            if let Err(panic) =
+                catch_unwind(AssertUnwindSafe(|| core.dispatch(raw, batch, release)))
+            {
                 // A bug of ours; the thread must go on serving the other events.
                 eprintln!("ouzel: dispatching events panicked: {}", panic_text(&panic));
             }
@@ -67,16 +81,12 @@ pub(crate) fn spawn_thread(core: Arc<Core>) -> Result<()> {
         .name("ouzel-events".into())
         .spawn(move || {
             while !core.is_closing() {
-                match buffers.poll_and_dispatch(&core, -1) {
-                    Ok(_) => {}
-                    Err(rc) => {
-                        eprintln!("ouzel: polling events failed: {}", Error::last(rc));
-                        break;
-                    }
+                if let Err(rc) = buffers.poll_and_dispatch(&core, -1) {
+                    eprintln!("ouzel: polling events failed: {}", Error::last(rc));
+                    break;
                 }
             }
-            // Dropping the last reference frees the client on this thread.
-            drop(core);
+            core.shutdown();
         })
         .map(|_| ())
         .map_err(|e| Error::new(sys::OUZEL_ENOMEM, format!("cannot start the event thread: {e}")))
@@ -106,14 +116,16 @@ pub(crate) mod tokio_driver {
         })?;
         // SAFETY: thread-safe; valid until the client is freed, which happens after the AsyncFd
         // below is dropped (it deregisters the descriptor first).
-        let fd = unsafe { sys::ouzel_client_event_fd(core.raw()) };
+        let fd = core.with_raw(|raw| Ok(unsafe { sys::ouzel_client_event_fd(raw) }))?;
         let mut buffers = Buffers::new()?;
         let afd = {
             let _guard = runtime.enter();
             // SAFETY: the descriptor stays open until ouzel_client_free, which runs only after
             // this AsyncFd is dropped (below, at the end of the task).
             unsafe { AsyncFd::register_with_interest(QueueFd(fd), tokio::io::Interest::READABLE) }
-                .map_err(|e| Error::new(sys::OUZEL_EIO, format!("registering the event descriptor: {e}")))?
+                .map_err(|e| {
+                Error::new(sys::OUZEL_EIO, format!("registering the event descriptor: {e}"))
+            })?
         };
         runtime.spawn(async move {
             loop {
@@ -133,21 +145,22 @@ pub(crate) mod tokio_driver {
                         break;
                     }
                 };
-                loop {
+                let drained = loop {
                     match buffers.poll_and_dispatch(&core, 0) {
-                        Ok(0) => break,
+                        Ok(0) => break Ok(()),
                         Ok(_) => {}
-                        Err(rc) => {
-                            eprintln!("ouzel: polling events failed: {}", Error::last(rc));
-                            break;
-                        }
+                        Err(rc) => break Err(rc),
                     }
+                };
+                if let Err(rc) = drained {
+                    eprintln!("ouzel: polling events failed: {}", Error::last(rc));
+                    break;
                 }
                 guard.clear_ready();
             }
             drop(afd);
             // Freeing joins the library's thread: not on a runtime worker.
-            std::thread::spawn(move || drop(core));
+            std::thread::spawn(move || core.shutdown());
         });
         Ok(())
     }

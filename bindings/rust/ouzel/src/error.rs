@@ -178,9 +178,7 @@ fn kind_of(code: i32) -> ErrorKind {
 
 fn code_text(code: i32) -> String {
     // SAFETY: ouzel_strerror returns a static NUL-terminated string for every code.
-    unsafe { CStr::from_ptr(sys::ouzel_strerror(code)) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(sys::ouzel_strerror(code)) }.to_string_lossy().into_owned()
 }
 
 impl fmt::Display for Error {

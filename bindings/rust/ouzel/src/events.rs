@@ -66,6 +66,7 @@ pub enum Event {
 struct SinkState {
     queue: VecDeque<Event>,
     waker: Option<Waker>,
+    closed: bool,
 }
 
 #[derive(Default)]
@@ -86,6 +87,21 @@ impl Sinks {
         sinks.retain(|w| w.strong_count() > 0);
         sinks.push(Arc::downgrade(&sink));
         sink
+    }
+
+    /// Ends every stream once its events are taken: the client is closed.
+    pub(crate) fn close(&self) {
+        let sinks: Vec<Arc<Sink>> = lock(&self.sinks).iter().filter_map(Weak::upgrade).collect();
+        for sink in sinks {
+            let waker = {
+                let mut s = lock(&sink.state);
+                s.closed = true;
+                s.waker.take()
+            };
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
     }
 
     pub(crate) fn broadcast(&self, events: Vec<Event>) {
@@ -109,7 +125,8 @@ impl Sinks {
 /// The connection events of a client from the moment `Client::events` was called, in order:
 /// a [`futures_core::Stream`] and a blocking [`Iterator`]. Every `Events` gets every event. Events
 /// are kept until taken (there are few: one per connection attempt or ending, AUTH exchange, or
-/// log line at the chosen level), so take them or drop the `Events`. Keeps the client alive.
+/// log line at the chosen level), so take them or drop the `Events`. Keeps the client alive;
+/// ends once it is closed.
 pub struct Events {
     handle: Arc<Handle>,
     sink: Arc<Sink>,
@@ -121,10 +138,11 @@ impl Events {
         Events { handle, sink }
     }
 
-    fn poll_event(&self, cx: &mut Context<'_>) -> Poll<Event> {
+    fn poll_event(&self, cx: &mut Context<'_>) -> Poll<Option<Event>> {
         let mut s = lock(&self.sink.state);
         match s.queue.pop_front() {
-            Some(e) => Poll::Ready(e),
+            Some(e) => Poll::Ready(Some(e)),
+            None if s.closed => Poll::Ready(None),
             None => {
                 s.waker = Some(cx.waker().clone());
                 Poll::Pending
@@ -137,29 +155,33 @@ impl Events {
         lock(&self.sink.state).queue.pop_front()
     }
 
-    /// The next event (async).
-    pub async fn recv(&mut self) -> Event {
+    /// The next event (async); `None` once the client is closed and every event was taken.
+    pub async fn recv(&mut self) -> Option<Event> {
         std::future::poll_fn(|cx| self.poll_event(cx)).await
     }
 
     /// Waits up to `timeout` for the next event.
     pub fn next_timeout(&mut self, timeout: Duration) -> Option<Event> {
-        crate::block_on::block_on_timeout(std::future::poll_fn(|cx| self.poll_event(cx)), Some(timeout))
+        crate::block_on::block_on_timeout(
+            std::future::poll_fn(|cx| self.poll_event(cx)),
+            Some(timeout),
+        )
+        .flatten()
     }
 }
 
 impl futures_core::Stream for Events {
     type Item = Event;
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        self.poll_event(cx).map(Some)
+        self.poll_event(cx)
     }
 }
 
 impl Iterator for Events {
     type Item = Event;
-    /// Blocks until the next event.
+    /// Blocks until the next event; `None` once the client is closed.
     fn next(&mut self) -> Option<Event> {
-        Some(crate::block_on::block_on(std::future::poll_fn(|cx| self.poll_event(cx))))
+        crate::block_on::block_on(std::future::poll_fn(|cx| self.poll_event(cx)))
     }
 }
 

@@ -36,6 +36,8 @@ struct State {
     wakers: Vec<(u64, Waker)>,
     /// The application disconnected and nothing is left: streams end until the next connect.
     ended: bool,
+    /// The client is closed: streams end for good.
+    closed: bool,
 }
 
 #[derive(Default)]
@@ -88,7 +90,7 @@ impl Inbox {
         if let Some(h) = s.items.pop_front() {
             return Poll::Ready(Some(h));
         }
-        if s.ended {
+        if s.ended || s.closed {
             return Poll::Ready(None);
         }
         match s.wakers.iter_mut().find(|(i, _)| *i == id) {
@@ -110,10 +112,18 @@ impl Inbox {
         lock(&self.state).wakers.retain(|(i, _)| *i != id);
     }
 
-    /// Drops what is left without releasing it: the client is being freed, which frees the
-    /// events itself, and nobody can take the messages any more.
-    pub(crate) fn abandon(&self) {
-        lock(&self.state).items.clear();
+    /// Ends every stream for good and drops what is left without releasing it: the client is
+    /// being freed, which frees the events itself.
+    pub(crate) fn close(&self) {
+        let wakers = {
+            let mut s = lock(&self.state);
+            s.items.clear();
+            s.closed = true;
+            std::mem::take(&mut s.wakers)
+        };
+        for (_, w) in wakers {
+            w.wake();
+        }
     }
 }
 
@@ -122,8 +132,8 @@ impl Inbox {
 ///
 /// Each message goes to exactly one taker, however many `Messages` exist. The stream ends
 /// (`None`) once the application has disconnected (`Client::disconnect`) and every message
-/// received before is taken; it runs again after the next `connect`. A `Messages` keeps its
-/// client alive.
+/// received before is taken (it runs again after the next `connect`), and for good once the
+/// client is closed. A `Messages` keeps its client alive.
 pub struct Messages {
     handle: Arc<Handle>,
     id: u64,
@@ -148,8 +158,11 @@ impl Messages {
 
     /// Waits up to `timeout` for the next message; `None` when none came (or the stream ended).
     pub fn next_timeout(&mut self, timeout: Duration) -> Option<Message> {
-        crate::block_on::block_on_timeout(std::future::poll_fn(|cx| self.poll_message(cx)), Some(timeout))
-            .flatten()
+        crate::block_on::block_on_timeout(
+            std::future::poll_fn(|cx| self.poll_message(cx)),
+            Some(timeout),
+        )
+        .flatten()
     }
 
     /// The next message (async); `None` once the stream has ended.

@@ -69,12 +69,12 @@ impl Message {
     /// # Safety
     /// `ev` is a polled, unreleased MESSAGE event of a live client.
     pub(crate) unsafe fn from_event(ev: &sys::ouzel_event) -> Message {
-        let properties = if ev.properties.is_null() || sys::ouzel_properties_count(ev.properties) == 0
-        {
-            Properties::new()
-        } else {
-            Properties::from_raw(ev.properties)
-        };
+        let properties =
+            if ev.properties.is_null() || sys::ouzel_properties_count(ev.properties) == 0 {
+                Properties::new()
+            } else {
+                Properties::from_raw(ev.properties)
+            };
         Message {
             topic: text(ev.topic, ev.topic_len),
             payload: bytes(ev.payload.cast(), ev.payload_len),

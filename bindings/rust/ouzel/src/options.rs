@@ -110,8 +110,19 @@ pub struct Will {
 
 impl Will {
     /// A Will message on `topic`.
-    pub fn new(topic: impl Into<String>, payload: impl Into<Vec<u8>>, qos: QoS, retain: bool) -> Will {
-        Will { topic: topic.into(), payload: payload.into(), qos, retain, properties: Properties::new() }
+    pub fn new(
+        topic: impl Into<String>,
+        payload: impl Into<Vec<u8>>,
+        qos: QoS,
+        retain: bool,
+    ) -> Will {
+        Will {
+            topic: topic.into(),
+            payload: payload.into(),
+            qos,
+            retain,
+            properties: Properties::new(),
+        }
     }
 
     /// MQTT 5 Will Properties (Will Delay Interval, Content Type, ...).
@@ -329,7 +340,9 @@ impl Options {
     pub fn connect_properties(self, properties: &Properties) -> Options {
         let result = properties.to_raw().and_then(|raw| {
             // SAFETY: our live options; the list (or NULL) is copied by the library.
-            check(unsafe { sys::ouzel_options_set_connect_properties(self.as_ptr(), raw_ptr(&raw)) })
+            check(unsafe {
+                sys::ouzel_options_set_connect_properties(self.as_ptr(), raw_ptr(&raw))
+            })
         });
         self.record("connect_properties", result)
     }
@@ -453,8 +466,11 @@ impl Options {
 
     /// Back-off between reconnection attempts: first delay and ceiling [1 s, 120 s].
     pub fn reconnect_delay(self, min: Duration, max: Duration) -> Options {
-        self.int("reconnect_delay", sys::OUZEL_OPT_RECONNECT_MIN_DELAY_MS, millis(min))
-            .int("reconnect_delay", sys::OUZEL_OPT_RECONNECT_MAX_DELAY_MS, millis(max))
+        self.int("reconnect_delay", sys::OUZEL_OPT_RECONNECT_MIN_DELAY_MS, millis(min)).int(
+            "reconnect_delay",
+            sys::OUZEL_OPT_RECONNECT_MAX_DELAY_MS,
+            millis(max),
+        )
     }
 
     /// Follow an MQTT 5 Server Reference (server moved / use another server) [false].
@@ -660,7 +676,11 @@ impl Options {
     }
 
     /// Proxy user name and password.
-    pub fn proxy_credentials(self, username: impl AsRef<str>, password: impl AsRef<str>) -> Options {
+    pub fn proxy_credentials(
+        self,
+        username: impl AsRef<str>,
+        password: impl AsRef<str>,
+    ) -> Options {
         self.string("proxy_credentials", sys::OUZEL_OPT_PROXY_USERNAME, username.as_ref()).string(
             "proxy_credentials",
             sys::OUZEL_OPT_PROXY_PASSWORD,
@@ -706,7 +726,11 @@ impl Options {
                 sys::OUZEL_SYNC_NEVER.into(),
             ),
             PersistenceSync::Interval(d) => self
-                .int("persistence_sync", sys::OUZEL_OPT_PERSISTENCE_SYNC, sys::OUZEL_SYNC_INTERVAL.into())
+                .int(
+                    "persistence_sync",
+                    sys::OUZEL_OPT_PERSISTENCE_SYNC,
+                    sys::OUZEL_SYNC_INTERVAL.into(),
+                )
                 .int("persistence_sync", sys::OUZEL_OPT_PERSISTENCE_SYNC_INTERVAL_MS, millis(d)),
         }
     }
@@ -786,7 +810,9 @@ mod tests {
 
     #[test]
     fn a_refused_value_is_kept_naming_the_method_and_later_ones_do_not_hide_it() {
-        let o = Options::new("mqtt://localhost:1883").keep_alive(Duration::from_secs(70_000)).client_id("x");
+        let o = Options::new("mqtt://localhost:1883")
+            .keep_alive(Duration::from_secs(70_000))
+            .client_id("x");
         let e = o.error().expect("keepalive above 65535 s is refused");
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.message().starts_with("Options::keep_alive"), "{e}");
@@ -826,7 +852,9 @@ mod tests {
             .filter_map(|l| l.strip_prefix("pub const "))
             .filter_map(|l| l.split(':').next())
             .filter(|name| name.starts_with("OUZEL_OPT_") && *name != "OUZEL_OPT_EVENT_QUEUE")
-            .filter(|name| !this.contains(&format!("sys::{name},")) && !this.contains(&format!("sys::{name})")))
+            .filter(|name| {
+                !this.contains(&format!("sys::{name},")) && !this.contains(&format!("sys::{name})"))
+            })
             .collect();
         assert!(missing.is_empty(), "options without a method: {missing:?}");
     }
