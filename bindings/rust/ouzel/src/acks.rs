@@ -67,7 +67,6 @@ pub struct UnsubAck {
 /// The message is queued whether or not this future is awaited: dropping it only stops waiting.
 /// It completes from the client's own event thread, so any executor can await it, and
 /// [`DeliveryFuture::wait`] blocks a thread on it without one.
-#[must_use = "the message is queued either way; await (or wait on) this to learn its outcome"]
 pub struct DeliveryFuture {
     slot: Arc<Completion<Result<PublishAck>>>,
     token: u64,

@@ -24,7 +24,7 @@ use crate::acks::{DeliveryFuture, SubAck, UnsubAck};
 use crate::block_on::block_on;
 use crate::error::Result;
 use crate::events::{ConnAck, Events};
-use crate::inbox::Messages;
+use crate::inbox::{Messages, MessagesIter};
 use crate::message::Message;
 use crate::options::Options;
 use crate::properties::Properties;
@@ -124,7 +124,7 @@ impl Client {
     /// Waits for the next message; `None` once the application disconnected and every message
     /// was taken.
     pub fn recv(&self) -> Option<Message> {
-        self.with_messages(|m| m.next())
+        self.with_messages(|m| block_on(m.recv()))
     }
 
     /// Waits up to `timeout` for the next message.
@@ -151,11 +151,11 @@ impl Client {
     }
 
     /// A blocking iterator over the messages (ends once the application disconnected).
-    pub fn iter(&self) -> Messages {
-        self.inner.messages()
+    pub fn iter(&self) -> MessagesIter {
+        self.inner.messages().into_iter()
     }
 
-    /// Connection events from now on (a blocking iterator).
+    /// Connection events from now on (`next_timeout`, or `into_iter()` to block).
     pub fn events(&self) -> Events {
         self.inner.events()
     }

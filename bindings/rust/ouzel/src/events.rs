@@ -123,7 +123,7 @@ impl Sinks {
 }
 
 /// The connection events of a client from the moment `Client::events` was called, in order:
-/// a [`futures_core::Stream`] and a blocking [`Iterator`]. Every `Events` gets every event. Events
+/// a [`futures_core::Stream`], and a blocking [`Iterator`] through `into_iter()`. Every `Events` gets every event. Events
 /// are kept until taken (there are few: one per connection attempt or ending, AUTH exchange, or
 /// log line at the chosen level), so take them or drop the `Events`. Keeps the client alive;
 /// ends once it is closed.
@@ -177,11 +177,25 @@ impl futures_core::Stream for Events {
     }
 }
 
-impl Iterator for Events {
+impl IntoIterator for Events {
     type Item = Event;
-    /// Blocks until the next event; `None` once the client is closed.
+    type IntoIter = EventsIter;
+    /// A blocking iterator over the same events.
+    fn into_iter(self) -> EventsIter {
+        EventsIter(self)
+    }
+}
+
+/// [`Events`] as a blocking [`Iterator`]: `next` waits for the next event and returns `None` once
+/// the client is closed.
+#[derive(Debug)]
+pub struct EventsIter(Events);
+
+impl Iterator for EventsIter {
+    type Item = Event;
     fn next(&mut self) -> Option<Event> {
-        crate::block_on::block_on(std::future::poll_fn(|cx| self.poll_event(cx)))
+        let e = &self.0;
+        crate::block_on::block_on(std::future::poll_fn(|cx| e.poll_event(cx)))
     }
 }
 

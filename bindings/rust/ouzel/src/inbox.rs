@@ -127,8 +127,8 @@ impl Inbox {
     }
 }
 
-/// The client's received messages, in arrival order: a [`futures_core::Stream`] for async code
-/// and an [`Iterator`] (blocking) for threads.
+/// The client's received messages, in arrival order: a [`futures_core::Stream`] for async code,
+/// and a blocking [`Iterator`] through `into_iter()` (or `for msg in messages`) for threads.
 ///
 /// Each message goes to exactly one taker, however many `Messages` exist. The stream ends
 /// (`None`) once the application has disconnected (`Client::disconnect`) and every message
@@ -186,11 +186,25 @@ impl futures_core::Stream for Messages {
     }
 }
 
-impl Iterator for Messages {
+impl IntoIterator for Messages {
     type Item = Message;
-    /// Blocks until a message arrives; `None` once the stream has ended.
+    type IntoIter = MessagesIter;
+    /// A blocking iterator over the same messages.
+    fn into_iter(self) -> MessagesIter {
+        MessagesIter(self)
+    }
+}
+
+/// [`Messages`] as a blocking [`Iterator`]: `next` waits for the next message and returns `None`
+/// once the stream has ended.
+#[derive(Debug)]
+pub struct MessagesIter(Messages);
+
+impl Iterator for MessagesIter {
+    type Item = Message;
     fn next(&mut self) -> Option<Message> {
-        crate::block_on::block_on(std::future::poll_fn(|cx| self.poll_message(cx)))
+        let m = &mut self.0;
+        crate::block_on::block_on(std::future::poll_fn(|cx| m.poll_message(cx)))
     }
 }
 

@@ -43,15 +43,15 @@ mod types;
 pub use acks::{DeliveryFuture, PublishAck, SubAck, UnsubAck};
 pub use client::{Client, PersistenceReport, Stats, Subscription};
 pub use error::{Error, ErrorKind, Result};
-pub use events::{ConnAck, Disconnected, Event, Events};
-pub use inbox::Messages;
+pub use events::{ConnAck, Disconnected, Event, Events, EventsIter};
+pub use inbox::{Messages, MessagesIter};
 pub use message::Message;
 pub use options::{
     LostSessionPolicy, Options, PersistenceFullPolicy, PersistenceSync, ProxyType, Qos2Delivery,
     QueueFullPolicy, TlsVerifyInfo, TlsVersion, Will,
 };
 pub use properties::{Properties, Property, PropertyId};
-pub use types::{DeliveryState, DeliveryStatus, DropReason, LogLevel, QoS, ReasonCode};
+pub use types::{DeliveryState, DeliveryStatus, DropReason, LogLevel, Protocol, QoS, ReasonCode};
 
 /// The version of libouzel in use at run time, as "MAJOR.MINOR.PATCH".
 pub fn library_version() -> String {
