@@ -301,37 +301,37 @@ impl Options {
         self.bytes("password", sys::OUZEL_OPT_PASSWORD, Some(password.as_ref()))
     }
 
-    /// Protocol level [3.1.1].
+    /// Protocol level (default: 3.1.1).
     pub fn protocol(self, protocol: Protocol) -> Options {
         self.int("protocol", sys::OUZEL_OPT_PROTOCOL_VERSION, protocol.raw())
     }
 
     // --- Session -------------------------------------------------------------------------------
 
-    /// Clean Session (3.x) / Clean Start (5) on the first connection [true].
+    /// Clean Session (3.x) / Clean Start (5) on the first connection (default: true).
     pub fn clean_start(self, clean: bool) -> Options {
         self.flag("clean_start", sys::OUZEL_OPT_CLEAN_START, clean)
     }
 
     /// Clean Start on reconnections: `None` resumes when the session is persistent, else cleans
-    /// [None]; `Some(flag)` always sends that flag.
+    /// (default: None); `Some(flag)` always sends that flag.
     pub fn reconnect_clean_start(self, clean: Option<bool>) -> Options {
         let v = clean.map_or(-1, i64::from);
         self.int("reconnect_clean_start", sys::OUZEL_OPT_RECONNECT_CLEAN_START, v)
     }
 
-    /// Keepalive interval, whole seconds; zero disables keepalive [60 s].
+    /// Keepalive interval, whole seconds; zero disables keepalive (default: 60 s).
     pub fn keep_alive(self, interval: Duration) -> Options {
         let secs = i64::try_from(interval.as_secs()).unwrap_or(i64::MAX);
         self.int("keep_alive", sys::OUZEL_OPT_KEEPALIVE_SECONDS, secs)
     }
 
-    /// How long to wait for PINGRESP; zero means the keepalive interval [0].
+    /// How long to wait for PINGRESP; zero means the keepalive interval (default: 0).
     pub fn ping_timeout(self, timeout: Duration) -> Options {
         self.int("ping_timeout", sys::OUZEL_OPT_PING_TIMEOUT_MS, millis(timeout))
     }
 
-    /// Time for TCP, the handshakes and CONNACK [30 s].
+    /// Time for TCP, the handshakes and CONNACK (default: 30 s).
     pub fn connect_timeout(self, timeout: Duration) -> Options {
         self.int("connect_timeout", sys::OUZEL_OPT_CONNECT_TIMEOUT_MS, millis(timeout))
     }
@@ -374,24 +374,24 @@ impl Options {
 
     // --- Flow and queues -----------------------------------------------------------------------
 
-    /// QoS 1/2 messages in flight at once; zero leaves only the server's Receive Maximum [20].
+    /// QoS 1/2 messages in flight at once; zero leaves only the server's Receive Maximum (default: 20).
     pub fn max_inflight(self, n: u32) -> Options {
         self.int("max_inflight", sys::OUZEL_OPT_MAX_INFLIGHT, n.into())
     }
 
-    /// Messages queued while offline or beyond the in-flight window; zero is unbounded [0].
+    /// Messages queued while offline or beyond the in-flight window; zero is unbounded (default: 0).
     pub fn max_queued_messages(self, n: u64) -> Options {
         let v = i64::try_from(n).unwrap_or(i64::MAX);
         self.int("max_queued_messages", sys::OUZEL_OPT_MAX_QUEUED_MESSAGES, v)
     }
 
-    /// Bytes queued; zero is unbounded [0].
+    /// Bytes queued; zero is unbounded (default: 0).
     pub fn max_queued_bytes(self, n: u64) -> Options {
         let v = i64::try_from(n).unwrap_or(i64::MAX);
         self.int("max_queued_bytes", sys::OUZEL_OPT_MAX_QUEUED_BYTES, v)
     }
 
-    /// What a publish does when the queue is full [RefuseNew].
+    /// What a publish does when the queue is full (default: RefuseNew).
     pub fn queue_full_policy(self, policy: QueueFullPolicy) -> Options {
         let v = match policy {
             QueueFullPolicy::RefuseNew => sys::OUZEL_QUEUE_FULL_REFUSE_NEW,
@@ -400,12 +400,12 @@ impl Options {
         self.int("queue_full_policy", sys::OUZEL_OPT_QUEUE_FULL_POLICY, v.into())
     }
 
-    /// Queue QoS 0 messages while disconnected instead of refusing them [false].
+    /// Queue QoS 0 messages while disconnected instead of refusing them (default: false).
     pub fn queue_qos0_offline(self, on: bool) -> Options {
         self.flag("queue_qos0_offline", sys::OUZEL_OPT_QUEUE_QOS0_OFFLINE, on)
     }
 
-    /// What happens to in-flight messages when the session is not resumed [FailInflight].
+    /// What happens to in-flight messages when the session is not resumed (default: FailInflight).
     pub fn lost_session_policy(self, policy: LostSessionPolicy) -> Options {
         let v = match policy {
             LostSessionPolicy::FailInflight => sys::OUZEL_LOST_SESSION_FAIL_INFLIGHT,
@@ -414,7 +414,7 @@ impl Options {
         self.int("lost_session_policy", sys::OUZEL_OPT_LOST_SESSION_POLICY, v.into())
     }
 
-    /// Assign outgoing topic aliases automatically (MQTT 5) [false].
+    /// Assign outgoing topic aliases automatically (MQTT 5) (default: false).
     pub fn auto_topic_alias(self, on: bool) -> Options {
         self.flag("auto_topic_alias", sys::OUZEL_OPT_AUTO_TOPIC_ALIAS, on)
     }
@@ -425,7 +425,7 @@ impl Options {
         self.flag("manual_ack", sys::OUZEL_OPT_MANUAL_ACK, on)
     }
 
-    /// When a received QoS 2 message is delivered [OnPublish].
+    /// When a received QoS 2 message is delivered (default: OnPublish).
     pub fn qos2_delivery(self, when: Qos2Delivery) -> Options {
         let v = match when {
             Qos2Delivery::OnPublish => sys::OUZEL_QOS2_DELIVERY_ON_PUBLISH,
@@ -434,24 +434,24 @@ impl Options {
         self.int("qos2_delivery", sys::OUZEL_OPT_QOS2_DELIVERY, v.into())
     }
 
-    /// QoS 0 messages take a packet identifier, as paho numbers them [false].
+    /// QoS 0 messages take a packet identifier, as paho numbers them (default: false).
     pub fn number_qos0_messages(self, on: bool) -> Options {
         self.flag("number_qos0_messages", sys::OUZEL_OPT_NUMBER_QOS0_MESSAGES, on)
     }
 
     /// Received messages the application has not taken yet before the client stops reading from
-    /// the connection (the broker then holds the rest: back-pressure, never loss) [10,000].
+    /// the connection (the broker then holds the rest: back-pressure, never loss) (default: 10,000).
     pub fn max_buffered_messages(self, n: u32) -> Options {
         self.int("max_buffered_messages", sys::OUZEL_OPT_EVENT_QUEUE_MAX_MESSAGES, n.into())
     }
 
-    /// Topic + payload bytes of those messages before reading pauses [64 MiB].
+    /// Topic + payload bytes of those messages before reading pauses (default: 64 MiB).
     pub fn max_buffered_bytes(self, n: u64) -> Options {
         let v = i64::try_from(n).unwrap_or(i64::MAX);
         self.int("max_buffered_bytes", sys::OUZEL_OPT_EVENT_QUEUE_MAX_BYTES, v)
     }
 
-    /// Library log lines at or above this level become `Event::Log` [none].
+    /// Library log lines at or above this level become `Event::Log` (default: none).
     pub fn log_level(self, level: Option<LogLevel>) -> Options {
         let v = level.map_or(0, LogLevel::raw);
         self.int("log_level", sys::OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL, v.into())
@@ -459,12 +459,12 @@ impl Options {
 
     // --- Reconnection --------------------------------------------------------------------------
 
-    /// Reconnect automatically after a connection is lost [true].
+    /// Reconnect automatically after a connection is lost (default: true).
     pub fn reconnect(self, on: bool) -> Options {
         self.flag("reconnect", sys::OUZEL_OPT_RECONNECT, on)
     }
 
-    /// Back-off between reconnection attempts: first delay and ceiling [1 s, 120 s].
+    /// Back-off between reconnection attempts: first delay and ceiling (default: 1 s, 120 s).
     pub fn reconnect_delay(self, min: Duration, max: Duration) -> Options {
         self.int("reconnect_delay", sys::OUZEL_OPT_RECONNECT_MIN_DELAY_MS, millis(min)).int(
             "reconnect_delay",
@@ -473,14 +473,14 @@ impl Options {
         )
     }
 
-    /// Follow an MQTT 5 Server Reference (server moved / use another server) [false].
+    /// Follow an MQTT 5 Server Reference (server moved / use another server) (default: false).
     pub fn follow_server_reference(self, on: bool) -> Options {
         self.flag("follow_server_reference", sys::OUZEL_OPT_FOLLOW_SERVER_REFERENCE, on)
     }
 
     // --- Sockets -------------------------------------------------------------------------------
 
-    /// TCP_NODELAY [true].
+    /// TCP_NODELAY (default: true).
     pub fn tcp_nodelay(self, on: bool) -> Options {
         self.flag("tcp_nodelay", sys::OUZEL_OPT_TCP_NODELAY, on)
     }
@@ -495,7 +495,7 @@ impl Options {
         self.int("bind_port", sys::OUZEL_OPT_BIND_PORT, port.into())
     }
 
-    /// Time for each layer's handshake (proxy, TLS, WebSocket) [30 s].
+    /// Time for each layer's handshake (proxy, TLS, WebSocket) (default: 30 s).
     pub fn handshake_timeout(self, timeout: Duration) -> Options {
         self.int("handshake_timeout", sys::OUZEL_OPT_HANDSHAKE_TIMEOUT_MS, millis(timeout))
     }
@@ -512,7 +512,7 @@ impl Options {
         self.path("tls_ca_path", sys::OUZEL_OPT_TLS_CA_PATH, path.as_ref())
     }
 
-    /// Trust the system's CA store when no CA file or path is set [true].
+    /// Trust the system's CA store when no CA file or path is set (default: true).
     pub fn tls_use_system_cas(self, on: bool) -> Options {
         self.flag("tls_use_system_cas", sys::OUZEL_OPT_TLS_USE_SYSTEM_CAS, on)
     }
@@ -531,12 +531,12 @@ impl Options {
         self.bytes("tls_key_password", sys::OUZEL_OPT_TLS_KEY_PASSWORD, Some(password.as_ref()))
     }
 
-    /// Verify the server's certificate chain [true]. `false` accepts any certificate (insecure).
+    /// Verify the server's certificate chain (default: true). `false` accepts any certificate (insecure).
     pub fn tls_verify_peer(self, on: bool) -> Options {
         self.flag("tls_verify_peer", sys::OUZEL_OPT_TLS_VERIFY_PEER, on)
     }
 
-    /// Check that the certificate names the server [true].
+    /// Check that the certificate names the server (default: true).
     pub fn tls_verify_hostname(self, on: bool) -> Options {
         self.flag("tls_verify_hostname", sys::OUZEL_OPT_TLS_VERIFY_HOSTNAME, on)
     }
@@ -546,17 +546,17 @@ impl Options {
         self.string("tls_server_name", sys::OUZEL_OPT_TLS_SERVER_NAME, name.as_ref())
     }
 
-    /// Oldest TLS version accepted [1.2].
+    /// Oldest TLS version accepted (default: 1.2).
     pub fn tls_min_version(self, version: TlsVersion) -> Options {
         self.int("tls_min_version", sys::OUZEL_OPT_TLS_MIN_VERSION, version.raw())
     }
 
-    /// Newest TLS version offered [the newest].
+    /// Newest TLS version offered (default: the newest).
     pub fn tls_max_version(self, version: TlsVersion) -> Options {
         self.int("tls_max_version", sys::OUZEL_OPT_TLS_MAX_VERSION, version.raw())
     }
 
-    /// Resume TLS sessions on reconnection [true].
+    /// Resume TLS sessions on reconnection (default: true).
     pub fn tls_session_resumption(self, on: bool) -> Options {
         self.flag("tls_session_resumption", sys::OUZEL_OPT_TLS_SESSION_RESUMPTION, on)
     }
@@ -621,12 +621,12 @@ impl Options {
 
     // --- WebSocket (ws://, wss://) ---------------------------------------------------------------
 
-    /// Largest WebSocket frame sent [65,536].
+    /// Largest WebSocket frame sent (default: 65,536).
     pub fn ws_max_frame_bytes(self, n: u32) -> Options {
         self.int("ws_max_frame_bytes", sys::OUZEL_OPT_WS_MAX_FRAME_BYTES, n.into())
     }
 
-    /// Largest WebSocket message taken; zero is no limit [0].
+    /// Largest WebSocket message taken; zero is no limit (default: 0).
     pub fn ws_max_message_bytes(self, n: u32) -> Options {
         self.int("ws_max_message_bytes", sys::OUZEL_OPT_WS_MAX_MESSAGE_BYTES, n.into())
     }
@@ -637,12 +637,12 @@ impl Options {
         self.string("ws_header", sys::OUZEL_OPT_WS_ADD_HEADER, &line)
     }
 
-    /// Removes every header added with [`Options::ws_header`].
+    /// Removes every header added with (default: `Options::ws_header`).
     pub fn ws_clear_headers(self) -> Options {
         self.bytes("ws_clear_headers", sys::OUZEL_OPT_WS_ADD_HEADER, None)
     }
 
-    /// Sec-WebSocket-Protocol offered ["mqtt"]; "" offers none.
+    /// Sec-WebSocket-Protocol offered (default: "mqtt"); "" offers none.
     pub fn ws_subprotocol(self, protocol: impl AsRef<str>) -> Options {
         self.string("ws_subprotocol", sys::OUZEL_OPT_WS_SUBPROTOCOL, protocol.as_ref())
     }
@@ -688,13 +688,13 @@ impl Options {
         )
     }
 
-    /// SOCKS5: let the proxy resolve the broker's name [true].
+    /// SOCKS5: let the proxy resolve the broker's name (default: true).
     pub fn proxy_remote_dns(self, on: bool) -> Options {
         self.flag("proxy_remote_dns", sys::OUZEL_OPT_PROXY_REMOTE_DNS, on)
     }
 
     /// Use the proxy named by `mqtt_proxy` / `MQTT_PROXY` unless `no_proxy` excludes the host
-    /// [false].
+    /// (default: false).
     pub fn proxy_from_environment(self, on: bool) -> Options {
         self.flag("proxy_from_environment", sys::OUZEL_OPT_PROXY_FROM_ENVIRONMENT, on)
     }
@@ -707,12 +707,12 @@ impl Options {
         self.path("persistence_dir", sys::OUZEL_OPT_PERSISTENCE_DIR, dir.as_ref())
     }
 
-    /// Names the session within the directory [client id @ first server URI].
+    /// Names the session within the directory (default: client id @ first server URI).
     pub fn persistence_key(self, key: impl AsRef<str>) -> Options {
         self.string("persistence_key", sys::OUZEL_OPT_PERSISTENCE_KEY, key.as_ref())
     }
 
-    /// When the session log is synced to disk [EveryWrite].
+    /// When the session log is synced to disk (default: EveryWrite).
     pub fn persistence_sync(self, sync: PersistenceSync) -> Options {
         match sync {
             PersistenceSync::EveryWrite => self.int(
@@ -735,19 +735,19 @@ impl Options {
         }
     }
 
-    /// Limit on stored outgoing messages' bytes; zero is unlimited [0].
+    /// Limit on stored outgoing messages' bytes; zero is unlimited (default: 0).
     pub fn persistence_max_bytes(self, n: u64) -> Options {
         let v = i64::try_from(n).unwrap_or(i64::MAX);
         self.int("persistence_max_bytes", sys::OUZEL_OPT_PERSISTENCE_MAX_BYTES, v)
     }
 
-    /// Limit on stored outgoing messages; zero is unlimited [0].
+    /// Limit on stored outgoing messages; zero is unlimited (default: 0).
     pub fn persistence_max_messages(self, n: u64) -> Options {
         let v = i64::try_from(n).unwrap_or(i64::MAX);
         self.int("persistence_max_messages", sys::OUZEL_OPT_PERSISTENCE_MAX_MESSAGES, v)
     }
 
-    /// What a publish does when the store is full [RefuseNew].
+    /// What a publish does when the store is full (default: RefuseNew).
     pub fn persistence_full_policy(self, policy: PersistenceFullPolicy) -> Options {
         let v = match policy {
             PersistenceFullPolicy::RefuseNew => sys::OUZEL_PERSISTENCE_FULL_REFUSE_NEW,
