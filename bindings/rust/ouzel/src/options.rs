@@ -637,7 +637,7 @@ impl Options {
         self.string("ws_header", sys::OUZEL_OPT_WS_ADD_HEADER, &line)
     }
 
-    /// Removes every header added with (default: `Options::ws_header`).
+    /// Removes every header added with [`Options::ws_header`].
     pub fn ws_clear_headers(self) -> Options {
         self.bytes("ws_clear_headers", sys::OUZEL_OPT_WS_ADD_HEADER, None)
     }
