@@ -11,7 +11,7 @@ use crate::inbox::Messages;
 use crate::message::Message;
 use crate::options::Options;
 use crate::properties::{raw_ptr, Properties};
-use crate::types::{DeliveryState, DeliveryStatus, DropReason, QoS, ReasonCode};
+use crate::types::{DeliveryState, DeliveryStatus, DropReason, Packet, QoS, ReasonCode};
 use ouzel_sys as sys;
 use std::ffi::c_char;
 use std::ptr::NonNull;
@@ -148,6 +148,7 @@ fn create(mut options: Options) -> Result<Arc<Core>> {
         return Err(e);
     }
     check_runtime_version()?;
+    let protocol = options.protocol_level();
     // SAFETY: our live options object.
     check(unsafe { sys::ouzel_options_set_int(options.as_ptr(), sys::OUZEL_OPT_EVENT_QUEUE, 1) })?;
     let mut raw = std::ptr::null_mut();
@@ -156,7 +157,7 @@ fn create(mut options: Options) -> Result<Arc<Core>> {
     let raw = NonNull::new(raw)
         .ok_or_else(|| Error::new(sys::OUZEL_ENOMEM, "ouzel_client_new gave NULL"))?;
     // From here the Core owns the client: an early return frees it.
-    let core = Arc::new(Core::new(raw));
+    let core = Arc::new(Core::new(raw, protocol));
     // SAFETY: a live client; thread-safe.
     core.with_raw(|raw| check(unsafe { sys::ouzel_client_loop_start(raw) }))?;
     Ok(core)
@@ -401,7 +402,7 @@ impl Client {
                 sys::OUZEL_EREFUSED,
                 format!("the server refused the subscription to {filter:?}"),
             )
-            .with_reason_code(Some(*rc))),
+            .with_reason(*rc, self.core().protocol, Packet::Suback)),
             _ => Ok(ack),
         }
     }
@@ -472,7 +473,7 @@ impl Client {
                 sys::OUZEL_EREFUSED,
                 format!("the server refused to unsubscribe {filter:?}"),
             )
-            .with_reason_code(Some(*rc))),
+            .with_reason(*rc, self.core().protocol, Packet::Unsuback)),
             _ => Ok(ack),
         }
     }

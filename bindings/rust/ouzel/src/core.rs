@@ -11,7 +11,7 @@ use crate::events::{ConnAck, Disconnected, Event, Sinks};
 use crate::inbox::{Held, Inbox};
 use crate::message::Message;
 use crate::properties::{text, Properties};
-use crate::types::{DeliveryState, DropReason, LogLevel, QoS, ReasonCode};
+use crate::types::{DeliveryState, DropReason, LogLevel, Packet, Protocol, QoS, ReasonCode};
 use ouzel_sys as sys;
 use std::collections::HashMap;
 use std::ptr::NonNull;
@@ -65,6 +65,8 @@ pub(crate) struct Core {
     pub(crate) inbox: Inbox,
     pub(crate) sinks: Sinks,
     closing: AtomicBool,
+    /// The protocol level, to name reason codes.
+    pub(crate) protocol: Protocol,
     /// The tokio driver's waker, woken when closing begins (the thread driver is woken by
     /// ouzel_client_interrupt_poll instead).
     close_waker: Mutex<Option<Waker>>,
@@ -83,13 +85,14 @@ unsafe impl Send for Core {}
 unsafe impl Sync for Core {}
 
 impl Core {
-    pub(crate) fn new(raw: NonNull<sys::ouzel_client>) -> Core {
+    pub(crate) fn new(raw: NonNull<sys::ouzel_client>, protocol: Protocol) -> Core {
         Core {
             client: RwLock::new(Some(raw)),
             pending: Mutex::default(),
             inbox: Inbox::default(),
             sinks: Sinks::default(),
             closing: AtomicBool::new(false),
+            protocol,
             close_waker: Mutex::new(None),
         }
     }
@@ -296,7 +299,7 @@ impl Core {
     unsafe fn dispatch_one(&self, ev: &sys::ouzel_event, p: &mut Pending, out: &mut Outcomes) {
         match ev.r#type {
             sys::OUZEL_EVENT_PUBLISH_DONE => {
-                let result = publish_result(ev);
+                let result = publish_result(ev, self.protocol);
                 match p.publishes.remove(&ev.token) {
                     Some(slot) => out.publishes.push((slot, result)),
                     None => {
@@ -344,8 +347,10 @@ impl Core {
                 out.events.push(Event::Connected(ack));
             }
             sys::OUZEL_EVENT_CONNECT_FAILED => {
-                let error = Error::new(ev.error, text(ev.text, ev.text_len))
-                    .with_reason_code(u8::try_from(ev.reason_code).ok().map(ReasonCode));
+                let mut error = Error::new(ev.error, text(ev.text, ev.text_len));
+                if let Ok(rc) = u8::try_from(ev.reason_code) {
+                    error = error.with_reason(ReasonCode(rc), self.protocol, Packet::Connack);
+                }
                 for slot in p.connects.drain(..) {
                     out.connects.push((slot, Err(error.clone())));
                 }
@@ -470,7 +475,7 @@ unsafe fn reason_codes(ev: &sys::ouzel_event) -> Vec<ReasonCode> {
 
 /// # Safety
 /// `ev` is a polled, unreleased PUBLISH_DONE event.
-unsafe fn publish_result(ev: &sys::ouzel_event) -> Result<PublishAck> {
+unsafe fn publish_result(ev: &sys::ouzel_event, protocol: Protocol) -> Result<PublishAck> {
     let reason_code = ReasonCode(ev.reason_code as u8);
     match DeliveryState::from_raw(ev.state) {
         DeliveryState::Acknowledged => Ok(PublishAck {
@@ -487,7 +492,6 @@ unsafe fn publish_result(ev: &sys::ouzel_event) -> Result<PublishAck> {
         .with_kind(ErrorKind::Expired)),
         _ => {
             let reason = DropReason::from_raw(ev.drop_reason);
-            let rc = (ev.reason_code != 0).then_some(reason_code);
             let detail = match reason {
                 DropReason::Rejected => "the server rejected the message",
                 DropReason::SessionLost => "the server did not resume the session",
@@ -497,10 +501,14 @@ unsafe fn publish_result(ev: &sys::ouzel_event) -> Result<PublishAck> {
                 DropReason::Cancelled => "cancelled",
                 DropReason::Other(_) => "dropped",
             };
-            Err(Error::new(sys::OUZEL_ECLOSED, detail)
+            let mut e = Error::new(sys::OUZEL_ECLOSED, detail)
                 .with_kind(ErrorKind::Dropped)
-                .with_drop_reason(reason)
-                .with_reason_code(rc))
+                .with_drop_reason(reason);
+            if ev.reason_code != 0 {
+                let packet = if ev.qos == 2 { Packet::Pubrec } else { Packet::Puback };
+                e = e.with_reason(reason_code, protocol, packet);
+            }
+            Err(e)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One error type for every failure: the Ouzel code (`OUZEL_E*`), the MQTT reason code when the
 //! server gave one, and the detail the library wrote for the failing call.
 
-use crate::types::{DropReason, ReasonCode};
+use crate::types::{DropReason, Packet, Protocol, ReasonCode};
 use ouzel_sys as sys;
 use std::ffi::CStr;
 use std::fmt;
@@ -71,6 +71,7 @@ struct Inner {
     kind: ErrorKind,
     code: i32,
     reason_code: Option<ReasonCode>,
+    reason_name: Option<&'static str>,
     drop_reason: Option<DropReason>,
     message: String,
 }
@@ -85,6 +86,7 @@ impl Error {
                 kind: kind_of(code),
                 code,
                 reason_code: None,
+                reason_name: None,
                 drop_reason: None,
                 message: message.into(),
             }),
@@ -105,8 +107,15 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_reason_code(mut self, rc: Option<ReasonCode>) -> Error {
-        self.inner.reason_code = rc;
+    /// Sets the reason code with its name in `packet` at `protocol` (from the engine's tables).
+    pub(crate) fn with_reason(
+        mut self,
+        rc: ReasonCode,
+        protocol: Protocol,
+        packet: Packet,
+    ) -> Error {
+        self.inner.reason_code = Some(rc);
+        self.inner.reason_name = rc.name(protocol, packet);
         self
     }
 
@@ -130,6 +139,11 @@ impl Error {
     /// when the failure came with one.
     pub fn reason_code(&self) -> Option<ReasonCode> {
         self.inner.reason_code
+    }
+
+    /// The specification's name of [`Error::reason_code`] ("Not authorized"), when known.
+    pub fn reason_name(&self) -> Option<&'static str> {
+        self.inner.reason_name
     }
 
     /// Why a publish was dropped ([`ErrorKind::Dropped`] only).
@@ -191,8 +205,10 @@ impl fmt::Display for Error {
         if let Some(reason) = self.inner.drop_reason {
             write!(f, " ({reason:?})")?;
         }
-        if let Some(rc) = self.inner.reason_code {
-            write!(f, " [reason code {rc}]")?;
+        match (self.inner.reason_code, self.inner.reason_name) {
+            (Some(rc), Some(name)) => write!(f, " [reason code {rc}: {name}]")?,
+            (Some(rc), None) => write!(f, " [reason code {rc}]")?,
+            _ => {}
         }
         if !self.inner.message.is_empty() {
             write!(f, ": {}", self.inner.message)?;
@@ -207,6 +223,7 @@ impl fmt::Debug for Error {
             .field("kind", &self.inner.kind)
             .field("code", &self.inner.code)
             .field("reason_code", &self.inner.reason_code)
+            .field("reason_name", &self.inner.reason_name)
             .field("drop_reason", &self.inner.drop_reason)
             .field("message", &self.inner.message)
             .finish()
@@ -249,10 +266,13 @@ mod tests {
 
     #[test]
     fn display_names_the_code_the_reason_and_the_detail() {
-        let e = Error::new(sys::OUZEL_EREFUSED, "bad user name or password")
-            .with_reason_code(Some(ReasonCode(0x86)));
+        let e = Error::new(sys::OUZEL_EREFUSED, "bad user name or password").with_reason(
+            ReasonCode(0x86),
+            Protocol::V5,
+            Packet::Connack,
+        );
         let text = e.to_string();
-        assert!(text.contains("0x86"), "{text}");
+        assert!(text.contains("0x86: Bad User Name or Password"), "{text}");
         assert!(text.contains("bad user name or password"), "{text}");
         assert_eq!(e.kind(), ErrorKind::Refused);
         assert_eq!(e.code(), sys::OUZEL_EREFUSED);

@@ -51,7 +51,9 @@ pub use options::{
     QueueFullPolicy, TlsVerifyInfo, TlsVersion, Will,
 };
 pub use properties::{Properties, Property, PropertyId};
-pub use types::{DeliveryState, DeliveryStatus, DropReason, LogLevel, Protocol, QoS, ReasonCode};
+pub use types::{
+    DeliveryState, DeliveryStatus, DropReason, LogLevel, Packet, Protocol, QoS, ReasonCode,
+};
 
 /// The version of libouzel in use at run time, as "MAJOR.MINOR.PATCH".
 pub fn library_version() -> String {

@@ -161,6 +161,7 @@ type VerifyFn = dyn Fn(&TlsVerifyInfo<'_>) -> bool + Send + Sync + 'static;
 pub struct Options {
     raw: NonNull<sys::ouzel_options>,
     error: Option<Error>,
+    protocol: Protocol,
 }
 
 // SAFETY: an ouzel_options is thread-compatible ("one thread at a time per options object",
@@ -215,7 +216,9 @@ impl Options {
         // SAFETY: `raw` is a valid out-pointer.
         let rc = unsafe { sys::ouzel_options_new(&mut raw) };
         match NonNull::new(raw) {
-            Some(raw) if rc == sys::OUZEL_OK => Options { raw, error: None },
+            Some(raw) if rc == sys::OUZEL_OK => {
+                Options { raw, error: None, protocol: Protocol::V311 }
+            }
             // Only out of memory gets here; allocation failure in Rust aborts anyway.
             _ => panic!("ouzel_options_new failed: {}", Error::last(rc)),
         }
@@ -228,6 +231,11 @@ impl Options {
     /// The first value a method refused, if any (`Client::new` returns it).
     pub fn error(&self) -> Option<&Error> {
         self.error.as_ref()
+    }
+
+    /// The protocol level these options ask for.
+    pub(crate) fn protocol_level(&self) -> Protocol {
+        self.protocol
     }
 
     pub(crate) fn take_error(&mut self) -> Option<Error> {
@@ -303,7 +311,9 @@ impl Options {
 
     /// Protocol level (default: 3.1.1).
     pub fn protocol(self, protocol: Protocol) -> Options {
-        self.int("protocol", sys::OUZEL_OPT_PROTOCOL_VERSION, protocol.raw())
+        let mut o = self.int("protocol", sys::OUZEL_OPT_PROTOCOL_VERSION, protocol.raw());
+        o.protocol = protocol;
+        o
     }
 
     // --- Session -------------------------------------------------------------------------------

@@ -346,10 +346,10 @@ impl FromIterator<Property> for Properties {
     }
 }
 
-/// The two binary-data properties of MQTT 5 (section 2.2.2.2); every other byte-valued property
-/// is a UTF-8 string.
+/// Binary Data rather than a UTF-8 string, per the engine's property table.
 fn is_binary(id: PropertyId) -> bool {
-    id == PropertyId::CORRELATION_DATA || id == PropertyId::AUTHENTICATION_DATA
+    // SAFETY: thread-safe, plain data.
+    unsafe { sys::ouzel_property_type(id.0.into()) == sys::OUZEL_PROPTYPE_BINARY }
 }
 
 /// # Safety

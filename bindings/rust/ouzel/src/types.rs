@@ -75,6 +75,63 @@ impl ReasonCode {
     }
 }
 
+/// The MQTT packets that carry reason codes (for [`ReasonCode::name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Packet {
+    /// CONNACK (3.x: the Connect Return code).
+    Connack,
+    /// PUBACK.
+    Puback,
+    /// PUBREC.
+    Pubrec,
+    /// PUBREL.
+    Pubrel,
+    /// PUBCOMP.
+    Pubcomp,
+    /// SUBACK (3.x: the granted QoS or 0x80).
+    Suback,
+    /// UNSUBACK.
+    Unsuback,
+    /// DISCONNECT.
+    Disconnect,
+    /// AUTH.
+    Auth,
+}
+
+impl Packet {
+    fn raw(self) -> i32 {
+        match self {
+            Packet::Connack => sys::OUZEL_PACKET_CONNACK,
+            Packet::Puback => sys::OUZEL_PACKET_PUBACK,
+            Packet::Pubrec => sys::OUZEL_PACKET_PUBREC,
+            Packet::Pubrel => sys::OUZEL_PACKET_PUBREL,
+            Packet::Pubcomp => sys::OUZEL_PACKET_PUBCOMP,
+            Packet::Suback => sys::OUZEL_PACKET_SUBACK,
+            Packet::Unsuback => sys::OUZEL_PACKET_UNSUBACK,
+            Packet::Disconnect => sys::OUZEL_PACKET_DISCONNECT,
+            Packet::Auth => sys::OUZEL_PACKET_AUTH,
+        }
+    }
+}
+
+impl ReasonCode {
+    /// The specification's name of this code in `packet` at `protocol` ("Not authorized",
+    /// "Connection Refused, not authorized", "Granted QoS 1"), from the engine's tables; `None`
+    /// when that packet cannot carry this code.
+    pub fn name(self, protocol: Protocol, packet: Packet) -> Option<&'static str> {
+        // SAFETY: thread-safe; returns NULL or a static NUL-terminated string.
+        let p = unsafe {
+            sys::ouzel_reason_code_name(protocol.raw() as i32, packet.raw(), self.0.into())
+        };
+        if p.is_null() {
+            None
+        } else {
+            // SAFETY: static, NUL-terminated, ASCII.
+            unsafe { std::ffi::CStr::from_ptr(p) }.to_str().ok()
+        }
+    }
+}
+
 impl fmt::Display for ReasonCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "0x{:02X}", self.0)
