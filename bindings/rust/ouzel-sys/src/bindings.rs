@@ -125,10 +125,7 @@ extern "C" {
     /// ```
     pub fn ouzel_properties_free(props: *mut ouzel_properties);
     /// Deep copy into \*out. OUZEL_EINVAL (NULL), OUZEL_ENOMEM.
-    pub fn ouzel_properties_clone(
-        out: *mut *mut ouzel_properties,
-        props: *const ouzel_properties,
-    ) -> c_int;
+    pub fn ouzel_properties_clone(out: *mut *mut ouzel_properties, props: *const ouzel_properties) -> c_int;
     /// ```text
     /// Setters replace an existing property of the same identifier (User Property and Subscription
     /// Identifier are appended instead). OUZEL_EINVAL when `id` is unknown or of another type, or a
@@ -136,25 +133,9 @@ extern "C" {
     /// given packet is checked when the list is used. Thread-compatible.
     /// ```
     pub fn ouzel_properties_set_int(props: *mut ouzel_properties, id: i32, value: u32) -> c_int;
-    pub fn ouzel_properties_set_string(
-        props: *mut ouzel_properties,
-        id: i32,
-        value: *const c_char,
-        value_len: usize,
-    ) -> c_int;
-    pub fn ouzel_properties_set_binary(
-        props: *mut ouzel_properties,
-        id: i32,
-        value: *const c_void,
-        value_len: usize,
-    ) -> c_int;
-    pub fn ouzel_properties_add_user(
-        props: *mut ouzel_properties,
-        name: *const c_char,
-        name_len: usize,
-        value: *const c_char,
-        value_len: usize,
-    ) -> c_int;
+    pub fn ouzel_properties_set_string(props: *mut ouzel_properties, id: i32, value: *const c_char, value_len: usize) -> c_int;
+    pub fn ouzel_properties_set_binary(props: *mut ouzel_properties, id: i32, value: *const c_void, value_len: usize) -> c_int;
+    pub fn ouzel_properties_add_user(props: *mut ouzel_properties, name: *const c_char, name_len: usize, value: *const c_char, value_len: usize) -> c_int;
     /// Removes every property with this identifier. Returns how many were removed (\>= 0).
     pub fn ouzel_properties_remove(props: *mut ouzel_properties, id: i32) -> c_int;
     /// Number of properties in the list (0 for NULL).
@@ -165,37 +146,12 @@ extern "C" {
     /// Typed access by position. OUZEL_EINVAL when out of range or of another type. Pointers are
     /// borrowed from `props` and valid until it changes or is freed; strings are not NUL-terminated.
     /// ```
-    pub fn ouzel_properties_int_at(
-        props: *const ouzel_properties,
-        index: usize,
-        out: *mut u32,
-    ) -> c_int;
-    pub fn ouzel_properties_bytes_at(
-        props: *const ouzel_properties,
-        index: usize,
-        out: *mut *const c_char,
-        out_len: *mut usize,
-    ) -> c_int;
-    pub fn ouzel_properties_user_at(
-        props: *const ouzel_properties,
-        index: usize,
-        name: *mut *const c_char,
-        name_len: *mut usize,
-        value: *mut *const c_char,
-        value_len: *mut usize,
-    ) -> c_int;
+    pub fn ouzel_properties_int_at(props: *const ouzel_properties, index: usize, out: *mut u32) -> c_int;
+    pub fn ouzel_properties_bytes_at(props: *const ouzel_properties, index: usize, out: *mut *const c_char, out_len: *mut usize) -> c_int;
+    pub fn ouzel_properties_user_at(props: *const ouzel_properties, index: usize, name: *mut *const c_char, name_len: *mut usize, value: *mut *const c_char, value_len: *mut usize) -> c_int;
     /// Convenience lookups of the first property with `id`. OUZEL_ENOTFOUND when absent.
-    pub fn ouzel_properties_get_int(
-        props: *const ouzel_properties,
-        id: i32,
-        out: *mut u32,
-    ) -> c_int;
-    pub fn ouzel_properties_get_bytes(
-        props: *const ouzel_properties,
-        id: i32,
-        out: *mut *const c_char,
-        out_len: *mut usize,
-    ) -> c_int;
+    pub fn ouzel_properties_get_int(props: *const ouzel_properties, id: i32, out: *mut u32) -> c_int;
+    pub fn ouzel_properties_get_bytes(props: *const ouzel_properties, id: i32, out: *mut *const c_char, out_len: *mut usize) -> c_int;
 }
 
 // ---- ouzel/message.h ---------------------------------------------------------------------------
@@ -262,10 +218,7 @@ extern "C" {
     /// Fills `fields` (initialised with ouzel_message_fields_init) from `msg`. OUZEL_EINVAL (NULL),
     /// OUZEL_EVERSION. Thread-compatible, as the accessors.
     /// ```
-    pub fn ouzel_message_get_fields(
-        msg: *const ouzel_message,
-        fields: *mut ouzel_message_fields,
-    ) -> c_int;
+    pub fn ouzel_message_get_fields(msg: *const ouzel_message, fields: *mut ouzel_message_fields) -> c_int;
     /// Deep copy into \*out, owned by the caller. OUZEL_EINVAL, OUZEL_ENOMEM. Thread-safe.
     pub fn ouzel_message_clone(out: *mut *mut ouzel_message, msg: *const ouzel_message) -> c_int;
     /// Frees a clone; NULL is a no-op. Never call on a borrowed message.
@@ -487,34 +440,17 @@ extern "C" {
     /// the options are then unchanged.
     /// ```
     pub fn ouzel_options_set_int(opts: *mut ouzel_options, option: i32, value: i64) -> c_int;
-    pub fn ouzel_options_set_string(
-        opts: *mut ouzel_options,
-        option: i32,
-        value: *const c_char,
-        value_len: usize,
-    ) -> c_int;
+    pub fn ouzel_options_set_string(opts: *mut ouzel_options, option: i32, value: *const c_char, value_len: usize) -> c_int;
     /// ```text
     /// MQTT 5 CONNECT properties (copied). NULL clears them. OUZEL_EINVAL when a property is not
     /// allowed in CONNECT.
     /// ```
-    pub fn ouzel_options_set_connect_properties(
-        opts: *mut ouzel_options,
-        props: *const ouzel_properties,
-    ) -> c_int;
+    pub fn ouzel_options_set_connect_properties(opts: *mut ouzel_options, props: *const ouzel_properties) -> c_int;
     /// ```text
     /// The Will message (copied). `props` may be NULL (v5 Will Properties). OUZEL_EINVAL for an invalid
     /// topic, QoS outside 0..2, or properties not allowed in a Will.
     /// ```
-    pub fn ouzel_options_set_will(
-        opts: *mut ouzel_options,
-        topic: *const c_char,
-        topic_len: usize,
-        payload: *const c_void,
-        payload_len: usize,
-        qos: i32,
-        retain: i32,
-        props: *const ouzel_properties,
-    ) -> c_int;
+    pub fn ouzel_options_set_will(opts: *mut ouzel_options, topic: *const c_char, topic_len: usize, payload: *const c_void, payload_len: usize, qos: i32, retain: i32, props: *const ouzel_properties) -> c_int;
     pub fn ouzel_options_clear_will(opts: *mut ouzel_options);
 }
 
@@ -531,7 +467,8 @@ extern "C" {
 /// connection does (paho's connect() after a disconnect); otherwise OUZEL_OPT_RECONNECT_CLEAN_START
 /// decides, as for any reconnection. What the session is built on cannot change:
 /// OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
-/// and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
+/// OUZEL_OPT_NUMBER_QOS0_MESSAGES and the event queue's (OUZEL_OPT_EVENT_QUEUE*) must equal the
+/// client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
 /// and the session store (OUZEL_OPT_PERSISTENCE_*, ouzel_options_set_store) keep their creation
 /// values. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
 /// flags; nothing changes then). Thread-safe.
@@ -622,107 +559,45 @@ const _: () = assert!(core::mem::offset_of!(ouzel_subscription, retain_handling)
 /// properties (borrowed; empty for 3.x). A refusing CONNACK arrives in on_connect_fail instead,
 /// with its reason code.
 /// ```
-pub type ouzel_on_connect_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: i32,
-        arg3: *const ouzel_properties,
-        arg4: *mut c_void,
-    ),
->;
+pub type ouzel_on_connect_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: i32, arg3: *const ouzel_properties, arg4: *mut c_void)>;
 /// ```text
 /// A connection attempt failed before a successful CONNACK. error: OUZEL_E*; reason_code: the
 /// CONNACK code or -1 when none came. Inside the callback, ouzel_last_error_message() says why
 /// ("TLS handshake with ... failed: certificate has expired", a custom transport's message).
 /// ```
-pub type ouzel_on_connect_fail_fn =
-    Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: i32, arg3: *mut c_void)>;
+pub type ouzel_on_connect_fail_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: i32, arg3: *mut c_void)>;
 /// ```text
 /// An established connection ended. error: OUZEL_OK after ouzel_client_disconnect, OUZEL_ECLOSED
 /// when ouzel_client_reconnect dropped it, else why; reason_code: the DISCONNECT reason (ours or the
 /// server's); by_server 0/1; props: the server's DISCONNECT properties (borrowed; may be empty).
 /// Inside the callback, ouzel_last_error_message() gives the detail ("" for OUZEL_OK).
 /// ```
-pub type ouzel_on_disconnect_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: i32,
-        arg3: i32,
-        arg4: *const ouzel_properties,
-        arg5: *mut c_void,
-    ),
->;
+pub type ouzel_on_disconnect_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: i32, arg3: i32, arg4: *const ouzel_properties, arg5: *mut c_void)>;
 /// A message arrived. `msg` is borrowed until the callback returns.
-pub type ouzel_on_message_fn = Option<
-    unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_message, arg2: *mut c_void),
->;
+pub type ouzel_on_message_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_message, arg2: *mut c_void)>;
 /// ```text
 /// A publish finished: acknowledged, expired or dropped (see status). props: PUBACK/PUBCOMP
 /// properties (borrowed; may be empty).
 /// ```
-pub type ouzel_on_publish_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: u64,
-        arg2: *const ouzel_delivery_status,
-        arg3: *const ouzel_properties,
-        arg4: *mut c_void,
-    ),
->;
+pub type ouzel_on_publish_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: u64, arg2: *const ouzel_delivery_status, arg3: *const ouzel_properties, arg4: *mut c_void)>;
 /// SUBACK: one reason code per filter (3.x: granted QoS or 0x80).
-pub type ouzel_on_subscribe_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: *const u8,
-        arg3: usize,
-        arg4: *const ouzel_properties,
-        arg5: *mut c_void,
-    ),
->;
+pub type ouzel_on_subscribe_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *const u8, arg3: usize, arg4: *const ouzel_properties, arg5: *mut c_void)>;
 /// UNSUBACK: reason codes (MQTT 5; count 0 for 3.x).
-pub type ouzel_on_unsubscribe_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: *const u8,
-        arg3: usize,
-        arg4: *const ouzel_properties,
-        arg5: *mut c_void,
-    ),
->;
+pub type ouzel_on_unsubscribe_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *const u8, arg3: usize, arg4: *const ouzel_properties, arg5: *mut c_void)>;
 /// The server sent AUTH (0x18 continue, 0x00 re-authentication succeeded).
-pub type ouzel_on_auth_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: *const ouzel_properties,
-        arg3: *mut c_void,
-    ),
->;
-pub type ouzel_on_log_fn = Option<
-    unsafe extern "C" fn(
-        arg0: *mut ouzel_client,
-        arg1: i32,
-        arg2: *const c_char,
-        arg3: *mut c_void,
-    ),
->;
+pub type ouzel_on_auth_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *const ouzel_properties, arg3: *mut c_void)>;
+pub type ouzel_on_log_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *const c_char, arg3: *mut c_void)>;
 /// ```text
 /// Socket hooks for external event loops: a socket was opened / is about to close; data is waiting
 /// to be written (watch for writability) / the write queue drained.
 /// ```
-pub type ouzel_on_socket_fn =
-    Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *mut c_void)>;
+pub type ouzel_on_socket_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *mut c_void)>;
 /// ```text
 /// Called just before each connection attempt creates its socket (paho's on_pre_connect), on the
 /// thread that drives the attempt (the loop thread, or the caller of
 /// ouzel_client_connect_blocking).
 /// ```
-pub type ouzel_on_pre_connect_fn =
-    Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut c_void)>;
+pub type ouzel_on_pre_connect_fn = Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut c_void)>;
 extern "C" {
     /// ```text
     /// Creates a client configured by a copy of `opts` (NULL: defaults). Does not connect. With a
@@ -736,14 +611,12 @@ extern "C" {
     /// Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
     /// published), calls every release hook once, and frees the client. Pending messages end as dropped
     /// (cancelled). NULL is a no-op. Inside one of this client's callbacks the free is deferred until
-    /// the callback returns. Not thread-safe with other calls on the same client.
+    /// the callback returns. Not thread-safe with other calls on the same client, except
+    /// ouzel_client_poll_events (ouzel/events.h): polls waiting at that moment return OUZEL_ECLOSED,
+    /// and the free waits for them to return before freeing anything; events not released are freed.
     /// ```
     pub fn ouzel_client_free(client: *mut ouzel_client);
-    pub fn ouzel_client_set_options(
-        client: *mut ouzel_client,
-        opts: *const ouzel_options,
-        flags: u32,
-    ) -> c_int;
+    pub fn ouzel_client_set_options(client: *mut ouzel_client, opts: *const ouzel_options, flags: u32) -> c_int;
     /// ```text
     /// Starts connecting to the configured server(s): resolution, TCP, CONNECT. Returns at once; the
     /// outcome arrives as on_connect or on_connect_fail while a loop runs. OUZEL_EINVAL (no server URI),
@@ -769,11 +642,7 @@ extern "C" {
     /// closes; no automatic reconnection follows. The Will is not published. OUZEL_ENOTCONN when not
     /// connected. Thread-safe.
     /// ```
-    pub fn ouzel_client_disconnect(
-        client: *mut ouzel_client,
-        reason_code: i32,
-        props: *const ouzel_properties,
-    ) -> c_int;
+    pub fn ouzel_client_disconnect(client: *mut ouzel_client, reason_code: i32, props: *const ouzel_properties) -> c_int;
     /// 1 while a CONNACK-accepted connection is up, else 0. Thread-safe.
     pub fn ouzel_client_is_connected(client: *const ouzel_client) -> i32;
     /// Fills `status` with defaults for `version`. OUZEL_EVERSION for an unknown version.
@@ -793,38 +662,19 @@ extern "C" {
     /// the already accepted message durable (*out_token and *out_mid are then set; the message stays
     /// queued in memory but is not known to be stored). Thread-safe.
     /// ```
-    pub fn ouzel_client_publish(
-        client: *mut ouzel_client,
-        topic: *const c_char,
-        topic_len: usize,
-        payload: *const c_void,
-        payload_len: usize,
-        qos: i32,
-        retain: i32,
-        props: *const ouzel_properties,
-        out_token: *mut u64,
-        out_mid: *mut i32,
-    ) -> c_int;
+    pub fn ouzel_client_publish(client: *mut ouzel_client, topic: *const c_char, topic_len: usize, payload: *const c_void, payload_len: usize, qos: i32, retain: i32, props: *const ouzel_properties, out_token: *mut u64, out_mid: *mut i32) -> c_int;
     /// ```text
     /// The delivery state of a message published by this client. OUZEL_ENOTFOUND for an unknown token
     /// (or one finished so long ago that it was forgotten; the last 10,000 are kept). Thread-safe.
     /// ```
-    pub fn ouzel_client_delivery_status(
-        client: *mut ouzel_client,
-        token: u64,
-        status: *mut ouzel_delivery_status,
-    ) -> c_int;
+    pub fn ouzel_client_delivery_status(client: *mut ouzel_client, token: u64, status: *mut ouzel_delivery_status) -> c_int;
     /// ```text
     /// Blocks until the message is acknowledged (OUZEL_OK), ends otherwise (the matching error:
     /// OUZEL_ECLOSED when dropped, OUZEL_ETIMEDOUT for expired), or `timeout_ms` passes
     /// (OUZEL_ETIMEDOUT; -1 waits forever). Needs a running loop (another thread's). OUZEL_EBUSY inside
     /// a callback. Thread-safe.
     /// ```
-    pub fn ouzel_client_wait_for_publish(
-        client: *mut ouzel_client,
-        token: u64,
-        timeout_ms: i32,
-    ) -> c_int;
+    pub fn ouzel_client_wait_for_publish(client: *mut ouzel_client, token: u64, timeout_ms: i32) -> c_int;
     pub fn ouzel_subscription_init(sub: *mut ouzel_subscription, version: u32) -> c_int;
     /// ```text
     /// Sends one SUBSCRIBE for `count` filters; the result arrives in on_subscribe with the same mid.
@@ -832,25 +682,12 @@ extern "C" {
     /// or option is invalid; nothing is sent), OUZEL_ENOTCONN, OUZEL_ENOTSUP (wildcards, shared
     /// subscriptions or subscription identifiers the server said it does not support). Thread-safe.
     /// ```
-    pub fn ouzel_client_subscribe(
-        client: *mut ouzel_client,
-        subs: *const ouzel_subscription,
-        count: usize,
-        props: *const ouzel_properties,
-        out_mid: *mut i32,
-    ) -> c_int;
+    pub fn ouzel_client_subscribe(client: *mut ouzel_client, subs: *const ouzel_subscription, count: usize, props: *const ouzel_properties, out_mid: *mut i32) -> c_int;
     /// ```text
     /// Sends one UNSUBSCRIBE for `count` filters (`lens[i]` may be SIZE_MAX for NUL-terminated; `lens`
     /// may be NULL when all are). Result in on_unsubscribe. Errors as for subscribe. Thread-safe.
     /// ```
-    pub fn ouzel_client_unsubscribe(
-        client: *mut ouzel_client,
-        filters: *const *const c_char,
-        lens: *const usize,
-        count: usize,
-        props: *const ouzel_properties,
-        out_mid: *mut i32,
-    ) -> c_int;
+    pub fn ouzel_client_unsubscribe(client: *mut ouzel_client, filters: *const *const c_char, lens: *const usize, count: usize, props: *const ouzel_properties, out_mid: *mut i32) -> c_int;
     /// ```text
     /// Manual acknowledgement (OUZEL_OPT_MANUAL_ACK) of a received QoS 1/2 message by its mid. Acks may
     /// be given in any order; PUBACK/PUBREC are sent in the order the messages arrived.
@@ -858,101 +695,24 @@ extern "C" {
     /// ```
     pub fn ouzel_client_ack(client: *mut ouzel_client, mid: i32) -> c_int;
     /// Answers the server's AUTH (delivered to on_auth) with Authentication Method/Data in `props`.
-    pub fn ouzel_client_auth_continue(
-        client: *mut ouzel_client,
-        props: *const ouzel_properties,
-    ) -> c_int;
+    pub fn ouzel_client_auth_continue(client: *mut ouzel_client, props: *const ouzel_properties) -> c_int;
     /// Starts re-authentication on a connected client.
-    pub fn ouzel_client_reauthenticate(
-        client: *mut ouzel_client,
-        props: *const ouzel_properties,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_connect(
-        client: *mut ouzel_client,
-        cb: ouzel_on_connect_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_connect_fail(
-        client: *mut ouzel_client,
-        cb: ouzel_on_connect_fail_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_disconnect(
-        client: *mut ouzel_client,
-        cb: ouzel_on_disconnect_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_message(
-        client: *mut ouzel_client,
-        cb: ouzel_on_message_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_publish(
-        client: *mut ouzel_client,
-        cb: ouzel_on_publish_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_subscribe(
-        client: *mut ouzel_client,
-        cb: ouzel_on_subscribe_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_unsubscribe(
-        client: *mut ouzel_client,
-        cb: ouzel_on_unsubscribe_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_auth(
-        client: *mut ouzel_client,
-        cb: ouzel_on_auth_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
+    pub fn ouzel_client_reauthenticate(client: *mut ouzel_client, props: *const ouzel_properties) -> c_int;
+    pub fn ouzel_client_set_on_connect(client: *mut ouzel_client, cb: ouzel_on_connect_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_connect_fail(client: *mut ouzel_client, cb: ouzel_on_connect_fail_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_disconnect(client: *mut ouzel_client, cb: ouzel_on_disconnect_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_message(client: *mut ouzel_client, cb: ouzel_on_message_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_publish(client: *mut ouzel_client, cb: ouzel_on_publish_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_subscribe(client: *mut ouzel_client, cb: ouzel_on_subscribe_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_unsubscribe(client: *mut ouzel_client, cb: ouzel_on_unsubscribe_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_auth(client: *mut ouzel_client, cb: ouzel_on_auth_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
     /// `min_level`: messages below it are not formatted at all.
-    pub fn ouzel_client_set_on_log(
-        client: *mut ouzel_client,
-        cb: ouzel_on_log_fn,
-        min_level: i32,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_socket_open(
-        client: *mut ouzel_client,
-        cb: ouzel_on_socket_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_socket_close(
-        client: *mut ouzel_client,
-        cb: ouzel_on_socket_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_socket_register_write(
-        client: *mut ouzel_client,
-        cb: ouzel_on_socket_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_socket_unregister_write(
-        client: *mut ouzel_client,
-        cb: ouzel_on_socket_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
-    pub fn ouzel_client_set_on_pre_connect(
-        client: *mut ouzel_client,
-        cb: ouzel_on_pre_connect_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
+    pub fn ouzel_client_set_on_log(client: *mut ouzel_client, cb: ouzel_on_log_fn, min_level: i32, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_socket_open(client: *mut ouzel_client, cb: ouzel_on_socket_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_socket_close(client: *mut ouzel_client, cb: ouzel_on_socket_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_socket_register_write(client: *mut ouzel_client, cb: ouzel_on_socket_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_socket_unregister_write(client: *mut ouzel_client, cb: ouzel_on_socket_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
+    pub fn ouzel_client_set_on_pre_connect(client: *mut ouzel_client, cb: ouzel_on_pre_connect_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
     /// OUZEL_EINVAL for an unknown stat. Thread-safe.
     pub fn ouzel_client_stat(client: *const ouzel_client, stat: i32, out: *mut i64) -> c_int;
 }
@@ -980,10 +740,7 @@ extern "C" {
     /// with reconnection off. `retry_first_connection` 1: keep retrying a first connection that fails.
     /// Loop thread only.
     /// ```
-    pub fn ouzel_client_loop_forever(
-        client: *mut ouzel_client,
-        retry_first_connection: i32,
-    ) -> c_int;
+    pub fn ouzel_client_loop_forever(client: *mut ouzel_client, retry_first_connection: i32) -> c_int;
     /// External loop: the socket to watch, or -1 when there is none. Thread-safe.
     pub fn ouzel_client_socket(client: *const ouzel_client) -> i32;
     /// ```text
@@ -993,6 +750,14 @@ extern "C" {
     pub fn ouzel_client_wake_fd(client: *const ouzel_client) -> i32;
     /// 1 when output is waiting (watch the socket for writing), else 0. Thread-safe.
     pub fn ouzel_client_want_write(client: *const ouzel_client) -> i32;
+    /// ```text
+    /// 1 while the client reads from its socket (watch it for reading), else 0: no socket, or a client
+    /// with OUZEL_OPT_EVENT_QUEUE whose unreleased messages reached the queue's bounds (ouzel/events.h).
+    /// Reading resumes when releases make room; the wake descriptor then becomes readable, so an
+    /// external loop that calls ouzel_client_loop_misc for it and asks again after every loop call
+    /// never spins on a socket the client will not read. Thread-safe.
+    /// ```
+    pub fn ouzel_client_want_read(client: *const ouzel_client) -> i32;
     /// Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there.
     pub fn ouzel_client_loop_read(client: *mut ouzel_client) -> c_int;
     /// Writes what is waiting, as much as the socket takes.
@@ -1107,12 +872,7 @@ extern "C" {
     /// Thread-safe; several threads may poll at once (each event goes to exactly one of them, so
     /// cross-thread order is then the caller's business).
     /// ```
-    pub fn ouzel_client_poll_events(
-        client: *mut ouzel_client,
-        events: *mut ouzel_event,
-        max: usize,
-        timeout_ms: i32,
-    ) -> c_int;
+    pub fn ouzel_client_poll_events(client: *mut ouzel_client, events: *mut ouzel_event, max: usize, timeout_ms: i32) -> c_int;
     /// ```text
     /// Releases `count` polled events: frees what they reference and, for MESSAGE events with
     /// `ack_on_release` 1, sends their acknowledgements (in arrival order, through the loop). Space
@@ -1120,11 +880,7 @@ extern "C" {
     /// unreleased events, in any order. OUZEL_EINVAL (NULL client or events with count > 0, an event
     /// not polled from this client or already released: nothing is released then). Thread-safe.
     /// ```
-    pub fn ouzel_client_release_events(
-        client: *mut ouzel_client,
-        events: *mut ouzel_event,
-        count: usize,
-    ) -> c_int;
+    pub fn ouzel_client_release_events(client: *mut ouzel_client, events: *mut ouzel_event, count: usize) -> c_int;
     /// ```text
     /// A descriptor that is readable while events are waiting to be polled (level-triggered: it stays
     /// readable until a poll has taken the last waiting event), for epoll, kqueue-less select, asyncio
@@ -1172,12 +928,7 @@ extern "C" {
     /// first level is a wildcard [MQTT-4.7.2-1]; "$share/{group}/{f}" matches as `f`. Bytes are
     /// compared as they are, with no normalisation [MQTT-4.7.3-4]. Thread-safe.
     /// ```
-    pub fn ouzel_topic_matches(
-        filter: *const c_char,
-        filter_len: usize,
-        topic: *const c_char,
-        topic_len: usize,
-    ) -> c_int;
+    pub fn ouzel_topic_matches(filter: *const c_char, filter_len: usize, topic: *const c_char, topic_len: usize) -> c_int;
     /// ```text
     /// Creates an empty router in *out, owned by the caller (free it with ouzel_topic_router_free).
     /// OUZEL_EINVAL (out NULL), OUZEL_ENOMEM. Thread-safe.
@@ -1192,22 +943,12 @@ extern "C" {
     /// OUZEL_EINVAL (NULL router, invalid filter: the message says why; nothing is added),
     /// OUZEL_ENOMEM. Needs exclusive access.
     /// ```
-    pub fn ouzel_topic_router_add(
-        router: *mut ouzel_topic_router,
-        filter: *const c_char,
-        filter_len: usize,
-        id: u64,
-    ) -> c_int;
+    pub fn ouzel_topic_router_add(router: *mut ouzel_topic_router, filter: *const c_char, filter_len: usize, id: u64) -> c_int;
     /// ```text
     /// Removes the pair (`filter`, `id`). OUZEL_ENOTFOUND when that pair is not in the router (the
     /// filter must be spelled as it was added), OUZEL_EINVAL (NULL router). Needs exclusive access.
     /// ```
-    pub fn ouzel_topic_router_remove(
-        router: *mut ouzel_topic_router,
-        filter: *const c_char,
-        filter_len: usize,
-        id: u64,
-    ) -> c_int;
+    pub fn ouzel_topic_router_remove(router: *mut ouzel_topic_router, filter: *const c_char, filter_len: usize, id: u64) -> c_int;
     /// ```text
     /// Finds the ids of every pair whose filter matches the topic name `topic` (the rules of
     /// ouzel_topic_matches). Each id appears once, even when it sits under several matching filters.
@@ -1225,14 +966,7 @@ extern "C" {
     /// *out_total is then 0), OUZEL_ENOMEM. May run concurrently with other matches on the same
     /// router.
     /// ```
-    pub fn ouzel_topic_router_match(
-        router: *const ouzel_topic_router,
-        topic: *const c_char,
-        topic_len: usize,
-        ids: *mut u64,
-        max: usize,
-        out_total: *mut usize,
-    ) -> c_int;
+    pub fn ouzel_topic_router_match(router: *const ouzel_topic_router, topic: *const c_char, topic_len: usize, ids: *mut u64, max: usize, out_total: *mut usize) -> c_int;
     /// Number of (filter, id) pairs in the router (0 for NULL). Same thread rules as match.
     pub fn ouzel_topic_router_count(router: *const ouzel_topic_router) -> usize;
 }
@@ -1280,11 +1014,7 @@ extern "C" {
     /// packet cannot carry that code (an unknown version or packet type, a code outside the packet's
     /// table). Thread-safe.
     /// ```
-    pub fn ouzel_reason_code_name(
-        protocol_version: i32,
-        packet_type: i32,
-        code: i32,
-    ) -> *const c_char;
+    pub fn ouzel_reason_code_name(protocol_version: i32, packet_type: i32, code: i32) -> *const c_char;
     /// ```text
     /// 1 when `code` reports a failure in `packet_type` at `protocol_version` (MQTT 5: 0x80 and above;
     /// a 3.x CONNACK: any code but 0; a 3.1.1 SUBACK: 0x80), 0 when it reports success (including
@@ -1297,12 +1027,7 @@ extern "C" {
     /// array of *out_count bytes. OUZEL_EINVAL (NULL out or out_count; an unknown version; a packet
     /// type without reason codes at that version: *out is then NULL and *out_count 0). Thread-safe.
     /// ```
-    pub fn ouzel_reason_codes(
-        protocol_version: i32,
-        packet_type: i32,
-        out: *mut *const u8,
-        out_count: *mut usize,
-    ) -> c_int;
+    pub fn ouzel_reason_codes(protocol_version: i32, packet_type: i32, out: *mut *const u8, out_count: *mut usize) -> c_int;
     /// ```text
     /// The specification's name of property identifier `id` (OUZEL_PROP_*), e.g. "Topic Alias
     /// Maximum", or NULL for an identifier MQTT 5 does not define. Thread-safe.
@@ -1396,19 +1121,13 @@ extern "C" {
     /// Fills `report` with zeros and "" for `version`. OUZEL_EINVAL (NULL), OUZEL_EVERSION (a version
     /// this library does not know). Thread-safe.
     /// ```
-    pub fn ouzel_persistence_report_init(
-        report: *mut ouzel_persistence_report,
-        version: u32,
-    ) -> c_int;
+    pub fn ouzel_persistence_report_init(report: *mut ouzel_persistence_report, version: u32) -> c_int;
     /// ```text
     /// The recovery report of the client's store, as found by ouzel_client_new. `report` must have been
     /// initialised with ouzel_persistence_report_init. OUZEL_EINVAL (NULL), OUZEL_EVERSION. A client
     /// without a store reports enabled 0. Thread-safe.
     /// ```
-    pub fn ouzel_client_persistence_report(
-        client: *const ouzel_client,
-        report: *mut ouzel_persistence_report,
-    ) -> c_int;
+    pub fn ouzel_client_persistence_report(client: *const ouzel_client, report: *mut ouzel_persistence_report) -> c_int;
 }
 
 // ---- ouzel/tls.h -------------------------------------------------------------------------------
@@ -1431,17 +1150,7 @@ extern "C" {
 /// the same options. It must not block for long, and must not call this client's functions: the
 /// handshake is in progress.
 /// ```
-pub type ouzel_tls_verify_fn = Option<
-    unsafe extern "C" fn(
-        arg0: i32,
-        arg1: *const c_char,
-        arg2: *const c_char,
-        arg3: *const *const u8,
-        arg4: *const usize,
-        arg5: usize,
-        arg6: *mut c_void,
-    ) -> i32,
->;
+pub type ouzel_tls_verify_fn = Option<unsafe extern "C" fn(arg0: i32, arg1: *const c_char, arg2: *const c_char, arg3: *const *const u8, arg4: *const usize, arg5: usize, arg6: *mut c_void) -> i32>;
 extern "C" {
     /// ```text
     /// Sets (or with cb NULL removes) the verification callback. `user_data` is passed to every call;
@@ -1451,12 +1160,7 @@ extern "C" {
     /// once. OUZEL_EINVAL for NULL opts (nothing is kept and release does not run). Thread-compatible.
     /// /
     /// ```
-    pub fn ouzel_options_set_tls_verify_callback(
-        opts: *mut ouzel_options,
-        cb: ouzel_tls_verify_fn,
-        user_data: *mut c_void,
-        release: ouzel_release_fn,
-    ) -> c_int;
+    pub fn ouzel_options_set_tls_verify_callback(opts: *mut ouzel_options, cb: ouzel_tls_verify_fn, user_data: *mut c_void, release: ouzel_release_fn) -> c_int;
 }
 
 // ---- ouzel/api.h -------------------------------------------------------------------------------
@@ -1485,298 +1189,70 @@ pub struct ouzel_api {
     pub version_string: Option<unsafe extern "C" fn() -> *const c_char>,
     pub properties_new: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_properties) -> c_int>,
     pub properties_free: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties)>,
-    pub properties_clone: Option<
-        unsafe extern "C" fn(
-            arg0: *mut *mut ouzel_properties,
-            arg1: *const ouzel_properties,
-        ) -> c_int,
-    >,
-    pub properties_set_int:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32, arg2: u32) -> c_int>,
-    pub properties_set_string: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_properties,
-            arg1: i32,
-            arg2: *const c_char,
-            arg3: usize,
-        ) -> c_int,
-    >,
-    pub properties_set_binary: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_properties,
-            arg1: i32,
-            arg2: *const c_void,
-            arg3: usize,
-        ) -> c_int,
-    >,
-    pub properties_add_user: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_properties,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: *const c_char,
-            arg4: usize,
-        ) -> c_int,
-    >,
-    pub properties_remove:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32) -> c_int>,
+    pub properties_clone: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_properties, arg1: *const ouzel_properties) -> c_int>,
+    pub properties_set_int: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32, arg2: u32) -> c_int>,
+    pub properties_set_string: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32, arg2: *const c_char, arg3: usize) -> c_int>,
+    pub properties_set_binary: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32, arg2: *const c_void, arg3: usize) -> c_int>,
+    pub properties_add_user: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: *const c_char, arg2: usize, arg3: *const c_char, arg4: usize) -> c_int>,
+    pub properties_remove: Option<unsafe extern "C" fn(arg0: *mut ouzel_properties, arg1: i32) -> c_int>,
     pub properties_count: Option<unsafe extern "C" fn(arg0: *const ouzel_properties) -> usize>,
-    pub properties_id_at:
-        Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize) -> i32>,
-    pub properties_int_at: Option<
-        unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut u32) -> c_int,
-    >,
-    pub properties_bytes_at: Option<
-        unsafe extern "C" fn(
-            arg0: *const ouzel_properties,
-            arg1: usize,
-            arg2: *mut *const c_char,
-            arg3: *mut usize,
-        ) -> c_int,
-    >,
-    pub properties_user_at: Option<
-        unsafe extern "C" fn(
-            arg0: *const ouzel_properties,
-            arg1: usize,
-            arg2: *mut *const c_char,
-            arg3: *mut usize,
-            arg4: *mut *const c_char,
-            arg5: *mut usize,
-        ) -> c_int,
-    >,
-    pub properties_get_int: Option<
-        unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *mut u32) -> c_int,
-    >,
-    pub properties_get_bytes: Option<
-        unsafe extern "C" fn(
-            arg0: *const ouzel_properties,
-            arg1: i32,
-            arg2: *mut *const c_char,
-            arg3: *mut usize,
-        ) -> c_int,
-    >,
-    pub message_topic:
-        Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_char>,
-    pub message_payload:
-        Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_void>,
+    pub properties_id_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize) -> i32>,
+    pub properties_int_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut u32) -> c_int>,
+    pub properties_bytes_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut *const c_char, arg3: *mut usize) -> c_int>,
+    pub properties_user_at: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: usize, arg2: *mut *const c_char, arg3: *mut usize, arg4: *mut *const c_char, arg5: *mut usize) -> c_int>,
+    pub properties_get_int: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *mut u32) -> c_int>,
+    pub properties_get_bytes: Option<unsafe extern "C" fn(arg0: *const ouzel_properties, arg1: i32, arg2: *mut *const c_char, arg3: *mut usize) -> c_int>,
+    pub message_topic: Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_char>,
+    pub message_payload: Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut usize) -> *const c_void>,
     pub message_qos: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> i32>,
     pub message_retain: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> i32>,
     pub message_dup: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> i32>,
     pub message_mid: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> i32>,
-    pub message_properties:
-        Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> *const ouzel_properties>,
-    pub message_clone: Option<
-        unsafe extern "C" fn(arg0: *mut *mut ouzel_message, arg1: *const ouzel_message) -> c_int,
-    >,
+    pub message_properties: Option<unsafe extern "C" fn(arg0: *const ouzel_message) -> *const ouzel_properties>,
+    pub message_clone: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_message, arg1: *const ouzel_message) -> c_int>,
     pub message_free: Option<unsafe extern "C" fn(arg0: *mut ouzel_message)>,
     pub options_new: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_options) -> c_int>,
     pub options_free: Option<unsafe extern "C" fn(arg0: *mut ouzel_options)>,
-    pub options_set_int:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: i32, arg2: i64) -> c_int>,
-    pub options_set_string: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_options,
-            arg1: i32,
-            arg2: *const c_char,
-            arg3: usize,
-        ) -> c_int,
-    >,
-    pub options_set_connect_properties: Option<
-        unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: *const ouzel_properties) -> c_int,
-    >,
-    pub options_set_will: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_options,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: *const c_void,
-            arg4: usize,
-            arg5: i32,
-            arg6: i32,
-            arg7: *const ouzel_properties,
-        ) -> c_int,
-    >,
+    pub options_set_int: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: i32, arg2: i64) -> c_int>,
+    pub options_set_string: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: i32, arg2: *const c_char, arg3: usize) -> c_int>,
+    pub options_set_connect_properties: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: *const ouzel_properties) -> c_int>,
+    pub options_set_will: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: *const c_char, arg2: usize, arg3: *const c_void, arg4: usize, arg5: i32, arg6: i32, arg7: *const ouzel_properties) -> c_int>,
     pub options_clear_will: Option<unsafe extern "C" fn(arg0: *mut ouzel_options)>,
-    pub client_new: Option<
-        unsafe extern "C" fn(arg0: *mut *mut ouzel_client, arg1: *const ouzel_options) -> c_int,
-    >,
+    pub client_new: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_client, arg1: *const ouzel_options) -> c_int>,
     pub client_free: Option<unsafe extern "C" fn(arg0: *mut ouzel_client)>,
     pub client_connect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_connect_blocking: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_reconnect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
-    pub client_disconnect: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: i32,
-            arg2: *const ouzel_properties,
-        ) -> c_int,
-    >,
+    pub client_disconnect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32, arg2: *const ouzel_properties) -> c_int>,
     pub client_is_connected: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
-    pub delivery_status_init:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_delivery_status, arg1: u32) -> c_int>,
-    pub client_publish: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: *const c_void,
-            arg4: usize,
-            arg5: i32,
-            arg6: i32,
-            arg7: *const ouzel_properties,
-            arg8: *mut u64,
-            arg9: *mut i32,
-        ) -> c_int,
-    >,
-    pub client_delivery_status: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: u64,
-            arg2: *mut ouzel_delivery_status,
-        ) -> c_int,
-    >,
-    pub client_wait_for_publish:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: u64, arg2: i32) -> c_int>,
-    pub subscription_init:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_subscription, arg1: u32) -> c_int>,
-    pub client_subscribe: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: *const ouzel_subscription,
-            arg2: usize,
-            arg3: *const ouzel_properties,
-            arg4: *mut i32,
-        ) -> c_int,
-    >,
-    pub client_unsubscribe: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: *const *const c_char,
-            arg2: *const usize,
-            arg3: usize,
-            arg4: *const ouzel_properties,
-            arg5: *mut i32,
-        ) -> c_int,
-    >,
+    pub delivery_status_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_delivery_status, arg1: u32) -> c_int>,
+    pub client_publish: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const c_char, arg2: usize, arg3: *const c_void, arg4: usize, arg5: i32, arg6: i32, arg7: *const ouzel_properties, arg8: *mut u64, arg9: *mut i32) -> c_int>,
+    pub client_delivery_status: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: u64, arg2: *mut ouzel_delivery_status) -> c_int>,
+    pub client_wait_for_publish: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: u64, arg2: i32) -> c_int>,
+    pub subscription_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_subscription, arg1: u32) -> c_int>,
+    pub client_subscribe: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_subscription, arg2: usize, arg3: *const ouzel_properties, arg4: *mut i32) -> c_int>,
+    pub client_unsubscribe: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const *const c_char, arg2: *const usize, arg3: usize, arg4: *const ouzel_properties, arg5: *mut i32) -> c_int>,
     pub client_ack: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32) -> c_int>,
-    pub client_auth_continue: Option<
-        unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_properties) -> c_int,
-    >,
-    pub client_reauthenticate: Option<
-        unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_properties) -> c_int,
-    >,
-    pub client_set_on_connect: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_connect_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_connect_fail: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_connect_fail_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_disconnect: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_disconnect_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_message: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_message_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_publish: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_publish_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_subscribe: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_subscribe_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_unsubscribe: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_unsubscribe_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_auth: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_auth_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_log: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_log_fn,
-            arg2: i32,
-            arg3: *mut c_void,
-            arg4: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_socket_open: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_socket_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_socket_close: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_socket_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_socket_register_write: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_socket_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_set_on_socket_unregister_write: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_socket_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub client_stat:
-        Option<unsafe extern "C" fn(arg0: *const ouzel_client, arg1: i32, arg2: *mut i64) -> c_int>,
+    pub client_auth_continue: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_properties) -> c_int>,
+    pub client_reauthenticate: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_properties) -> c_int>,
+    pub client_set_on_connect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_connect_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_connect_fail: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_connect_fail_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_disconnect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_disconnect_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_message: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_message_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_publish: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_publish_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_subscribe: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_subscribe_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_unsubscribe: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_unsubscribe_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_auth: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_auth_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_log: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_log_fn, arg2: i32, arg3: *mut c_void, arg4: ouzel_release_fn) -> c_int>,
+    pub client_set_on_socket_open: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_socket_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_socket_close: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_socket_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_socket_register_write: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_socket_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_set_on_socket_unregister_write: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_socket_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub client_stat: Option<unsafe extern "C" fn(arg0: *const ouzel_client, arg1: i32, arg2: *mut i64) -> c_int>,
     pub client_loop_start: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_loop_stop: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_loop: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32) -> c_int>,
-    pub client_loop_forever:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32) -> c_int>,
+    pub client_loop_forever: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: i32) -> c_int>,
     pub client_socket: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
     pub client_wake_fd: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
     pub client_want_write: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
@@ -1784,127 +1260,41 @@ pub struct ouzel_api {
     pub client_loop_write: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_loop_misc: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
     pub client_next_timeout_ms: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
-    pub client_set_options: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: *const ouzel_options,
-            arg2: u32,
-        ) -> c_int,
-    >,
-    pub client_set_on_pre_connect: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_client,
-            arg1: ouzel_on_pre_connect_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub options_set_store: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_options,
-            arg1: *const ouzel_store_vtable,
-            arg2: *mut c_void,
-        ) -> c_int,
-    >,
-    pub store_loader_add: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_store_loader,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: *const c_void,
-            arg4: usize,
-        ) -> c_int,
-    >,
-    pub persistence_report_init:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_persistence_report, arg1: u32) -> c_int>,
-    pub client_persistence_report: Option<
-        unsafe extern "C" fn(
-            arg0: *const ouzel_client,
-            arg1: *mut ouzel_persistence_report,
-        ) -> c_int,
-    >,
-    pub options_set_tls_verify_callback: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_options,
-            arg1: ouzel_tls_verify_fn,
-            arg2: *mut c_void,
-            arg3: ouzel_release_fn,
-        ) -> c_int,
-    >,
-    pub options_set_transport: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_options,
-            arg1: *const ouzel_transport_vtable,
-            arg2: *mut c_void,
-        ) -> c_int,
-    >,
-    pub transport_notify:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_transport_conn, arg1: i32) -> c_int>,
-    pub transport_set_error: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_transport_conn,
-            arg1: *const c_char,
-            arg2: usize,
-        ) -> c_int,
-    >,
-    pub message_fields_init:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_message_fields, arg1: u32) -> c_int>,
-    pub message_get_fields: Option<
-        unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut ouzel_message_fields) -> c_int,
-    >,
-    pub topic_validate_name:
-        Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize) -> c_int>,
-    pub topic_validate_filter:
-        Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize) -> c_int>,
-    pub topic_matches: Option<
-        unsafe extern "C" fn(
-            arg0: *const c_char,
-            arg1: usize,
-            arg2: *const c_char,
-            arg3: usize,
-        ) -> c_int,
-    >,
+    pub client_set_options: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *const ouzel_options, arg2: u32) -> c_int>,
+    pub client_set_on_pre_connect: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: ouzel_on_pre_connect_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub options_set_store: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: *const ouzel_store_vtable, arg2: *mut c_void) -> c_int>,
+    pub store_loader_add: Option<unsafe extern "C" fn(arg0: *mut ouzel_store_loader, arg1: *const c_char, arg2: usize, arg3: *const c_void, arg4: usize) -> c_int>,
+    pub persistence_report_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_persistence_report, arg1: u32) -> c_int>,
+    pub client_persistence_report: Option<unsafe extern "C" fn(arg0: *const ouzel_client, arg1: *mut ouzel_persistence_report) -> c_int>,
+    pub options_set_tls_verify_callback: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: ouzel_tls_verify_fn, arg2: *mut c_void, arg3: ouzel_release_fn) -> c_int>,
+    pub options_set_transport: Option<unsafe extern "C" fn(arg0: *mut ouzel_options, arg1: *const ouzel_transport_vtable, arg2: *mut c_void) -> c_int>,
+    pub transport_notify: Option<unsafe extern "C" fn(arg0: *mut ouzel_transport_conn, arg1: i32) -> c_int>,
+    pub transport_set_error: Option<unsafe extern "C" fn(arg0: *mut ouzel_transport_conn, arg1: *const c_char, arg2: usize) -> c_int>,
+    pub message_fields_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_message_fields, arg1: u32) -> c_int>,
+    pub message_get_fields: Option<unsafe extern "C" fn(arg0: *const ouzel_message, arg1: *mut ouzel_message_fields) -> c_int>,
+    pub topic_validate_name: Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize) -> c_int>,
+    pub topic_validate_filter: Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize) -> c_int>,
+    pub topic_matches: Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize, arg2: *const c_char, arg3: usize) -> c_int>,
     pub topic_router_new: Option<unsafe extern "C" fn(arg0: *mut *mut ouzel_topic_router) -> c_int>,
     pub topic_router_free: Option<unsafe extern "C" fn(arg0: *mut ouzel_topic_router)>,
-    pub topic_router_add: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_topic_router,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: u64,
-        ) -> c_int,
-    >,
-    pub topic_router_remove: Option<
-        unsafe extern "C" fn(
-            arg0: *mut ouzel_topic_router,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: u64,
-        ) -> c_int,
-    >,
-    pub topic_router_match: Option<
-        unsafe extern "C" fn(
-            arg0: *const ouzel_topic_router,
-            arg1: *const c_char,
-            arg2: usize,
-            arg3: *mut u64,
-            arg4: usize,
-            arg5: *mut usize,
-        ) -> c_int,
-    >,
+    pub topic_router_add: Option<unsafe extern "C" fn(arg0: *mut ouzel_topic_router, arg1: *const c_char, arg2: usize, arg3: u64) -> c_int>,
+    pub topic_router_remove: Option<unsafe extern "C" fn(arg0: *mut ouzel_topic_router, arg1: *const c_char, arg2: usize, arg3: u64) -> c_int>,
+    pub topic_router_match: Option<unsafe extern "C" fn(arg0: *const ouzel_topic_router, arg1: *const c_char, arg2: usize, arg3: *mut u64, arg4: usize, arg5: *mut usize) -> c_int>,
     pub topic_router_count: Option<unsafe extern "C" fn(arg0: *const ouzel_topic_router) -> usize>,
-    pub reason_code_name:
-        Option<unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: i32) -> *const c_char>,
-    pub reason_code_is_error:
-        Option<unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: i32) -> c_int>,
-    pub reason_codes: Option<
-        unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: *mut *const u8, arg3: *mut usize) -> c_int,
-    >,
+    pub reason_code_name: Option<unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: i32) -> *const c_char>,
+    pub reason_code_is_error: Option<unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: i32) -> c_int>,
+    pub reason_codes: Option<unsafe extern "C" fn(arg0: i32, arg1: i32, arg2: *mut *const u8, arg3: *mut usize) -> c_int>,
     pub property_name: Option<unsafe extern "C" fn(arg0: i32) -> *const c_char>,
     pub property_type: Option<unsafe extern "C" fn(arg0: i32) -> c_int>,
     pub property_allowed: Option<unsafe extern "C" fn(arg0: i32, arg1: i32) -> c_int>,
+    pub event_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_event, arg1: u32) -> c_int>,
+    pub client_poll_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize, arg3: i32) -> c_int>,
+    pub client_release_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize) -> c_int>,
+    pub client_event_fd: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
+    pub client_interrupt_poll: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
+    pub client_want_read: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
 }
-const _: () = assert!(core::mem::size_of::<ouzel_api>() == 848);
+const _: () = assert!(core::mem::size_of::<ouzel_api>() == 896);
 const _: () = assert!(core::mem::align_of::<ouzel_api>() == 8);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_version) == 0);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_size) == 8);
@@ -1972,8 +1362,7 @@ const _: () = assert!(core::mem::offset_of!(ouzel_api, client_set_on_log) == 496
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_set_on_socket_open) == 504);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_set_on_socket_close) == 512);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_set_on_socket_register_write) == 520);
-const _: () =
-    assert!(core::mem::offset_of!(ouzel_api, client_set_on_socket_unregister_write) == 528);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_set_on_socket_unregister_write) == 528);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_stat) == 536);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_loop_start) == 544);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_loop_stop) == 552);
@@ -2013,6 +1402,12 @@ const _: () = assert!(core::mem::offset_of!(ouzel_api, reason_codes) == 816);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_name) == 824);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_type) == 832);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_allowed) == 840);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, event_init) == 848);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_poll_events) == 856);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_release_events) == 864);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_event_fd) == 872);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_interrupt_poll) == 880);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_want_read) == 888);
 pub type ouzel_get_api_fn = Option<unsafe extern "C" fn(arg0: u32) -> *const ouzel_api>;
 extern "C" {
     /// ```text
@@ -2029,20 +1424,10 @@ pub const OUZEL_STORE_VTABLE_VERSION: u32 = 1;
 #[derive(Debug, Copy, Clone)]
 pub struct ouzel_store_vtable {
     pub version: u32,
-    pub put: Option<
-        unsafe extern "C" fn(
-            arg0: *const c_char,
-            arg1: usize,
-            arg2: *const c_void,
-            arg3: usize,
-            arg4: *mut c_void,
-        ) -> c_int,
-    >,
-    pub remove:
-        Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize, arg2: *mut c_void) -> c_int>,
+    pub put: Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize, arg2: *const c_void, arg3: usize, arg4: *mut c_void) -> c_int>,
+    pub remove: Option<unsafe extern "C" fn(arg0: *const c_char, arg1: usize, arg2: *mut c_void) -> c_int>,
     pub clear: Option<unsafe extern "C" fn(arg0: *mut c_void) -> c_int>,
-    pub load:
-        Option<unsafe extern "C" fn(arg0: *mut ouzel_store_loader, arg1: *mut c_void) -> c_int>,
+    pub load: Option<unsafe extern "C" fn(arg0: *mut ouzel_store_loader, arg1: *mut c_void) -> c_int>,
     pub flush: Option<unsafe extern "C" fn(arg0: *mut c_void) -> c_int>,
     pub destroy: Option<unsafe extern "C" fn(arg0: *mut c_void)>,
 }
@@ -2067,24 +1452,14 @@ extern "C" {
     /// OUZEL_EINVAL (opts NULL, a required slot NULL), OUZEL_EVERSION (a vtable version this library
     /// does not know); on error nothing changes and `destroy` is not called. Thread-compatible.
     /// ```
-    pub fn ouzel_options_set_store(
-        opts: *mut ouzel_options,
-        vtable: *const ouzel_store_vtable,
-        user_data: *mut c_void,
-    ) -> c_int;
+    pub fn ouzel_options_set_store(opts: *mut ouzel_options, vtable: *const ouzel_store_vtable, user_data: *mut c_void) -> c_int;
     /// ```text
     /// Inside `load`: gives the library one stored record (key and value copied). OUZEL_EINVAL for a
     /// NULL argument, a key this library does not know, or a value that does not decode (the detail
     /// names the key); the load then fails as a whole even if `load` returns OUZEL_OK. Thread-compatible
     /// (call it from the thread running `load`).
     /// ```
-    pub fn ouzel_store_loader_add(
-        loader: *mut ouzel_store_loader,
-        key: *const c_char,
-        key_len: usize,
-        value: *const c_void,
-        value_len: usize,
-    ) -> c_int;
+    pub fn ouzel_store_loader_add(loader: *mut ouzel_store_loader, key: *const c_char, key_len: usize, value: *const c_void, value_len: usize) -> c_int;
 }
 
 // ---- ouzel/sys/transport.h ---------------------------------------------------------------------
@@ -2100,33 +1475,10 @@ pub const OUZEL_TRANSPORT_VTABLE_VERSION: u32 = 1;
 #[derive(Debug, Copy, Clone)]
 pub struct ouzel_transport_vtable {
     pub version: u32,
-    pub open: Option<
-        unsafe extern "C" fn(
-            arg0: *mut c_void,
-            arg1: *mut ouzel_transport_conn,
-            arg2: *const c_char,
-            arg3: *const c_char,
-            arg4: i32,
-            arg5: *mut *mut c_void,
-        ) -> c_int,
-    >,
+    pub open: Option<unsafe extern "C" fn(arg0: *mut c_void, arg1: *mut ouzel_transport_conn, arg2: *const c_char, arg3: *const c_char, arg4: i32, arg5: *mut *mut c_void) -> c_int>,
     pub connect: Option<unsafe extern "C" fn(arg0: *mut c_void, arg1: *mut i32) -> c_int>,
-    pub read: Option<
-        unsafe extern "C" fn(
-            arg0: *mut c_void,
-            arg1: *mut c_void,
-            arg2: usize,
-            arg3: *mut usize,
-        ) -> c_int,
-    >,
-    pub write: Option<
-        unsafe extern "C" fn(
-            arg0: *mut c_void,
-            arg1: *const c_void,
-            arg2: usize,
-            arg3: *mut usize,
-        ) -> c_int,
-    >,
+    pub read: Option<unsafe extern "C" fn(arg0: *mut c_void, arg1: *mut c_void, arg2: usize, arg3: *mut usize) -> c_int>,
+    pub write: Option<unsafe extern "C" fn(arg0: *mut c_void, arg1: *const c_void, arg2: usize, arg3: *mut usize) -> c_int>,
     pub fd: Option<unsafe extern "C" fn(arg0: *mut c_void) -> i32>,
     pub close: Option<unsafe extern "C" fn(arg0: *mut c_void)>,
     pub destroy: Option<unsafe extern "C" fn(arg0: *mut c_void)>,
@@ -2153,11 +1505,7 @@ extern "C" {
     /// header); OUZEL_EINVAL for NULL opts or a required slot that is NULL (the message names it).
     /// Thread-compatible.
     /// ```
-    pub fn ouzel_options_set_transport(
-        opts: *mut ouzel_options,
-        vtable: *const ouzel_transport_vtable,
-        user: *mut c_void,
-    ) -> c_int;
+    pub fn ouzel_options_set_transport(opts: *mut ouzel_options, vtable: *const ouzel_transport_vtable, user: *mut c_void) -> c_int;
     /// ```text
     /// Tells the engine that the stream of `conn` became readable (OUZEL_TRANSPORT_READABLE: `read`
     /// will return data, or end of file, or an error) and/or writable or connected
@@ -2172,9 +1520,5 @@ extern "C" {
     /// NUL-terminated). Call it from inside a slot of `conn`'s stream, on that thread; the message
     /// goes with the slot's next error return and is then cleared. OUZEL_EINVAL for NULL conn.
     /// ```
-    pub fn ouzel_transport_set_error(
-        conn: *mut ouzel_transport_conn,
-        message: *const c_char,
-        len: usize,
-    ) -> c_int;
+    pub fn ouzel_transport_set_error(conn: *mut ouzel_transport_conn, message: *const c_char, len: usize) -> c_int;
 }

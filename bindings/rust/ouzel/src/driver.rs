@@ -77,6 +77,7 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
 /// Starts the driver thread.
 pub(crate) fn spawn_thread(core: Arc<Core>) -> Result<()> {
     let mut buffers = Buffers::new()?;
+    crate::exit::driver_started(&core);
     std::thread::Builder::new()
         .name("ouzel-events".into())
         .spawn(move || {
@@ -87,9 +88,14 @@ pub(crate) fn spawn_thread(core: Arc<Core>) -> Result<()> {
                 }
             }
             core.shutdown();
+            drop(core);
+            crate::exit::driver_finished();
         })
         .map(|_| ())
-        .map_err(|e| Error::new(sys::OUZEL_ENOMEM, format!("cannot start the event thread: {e}")))
+        .map_err(|e| {
+            crate::exit::driver_finished();
+            Error::new(sys::OUZEL_ENOMEM, format!("cannot start the event thread: {e}"))
+        })
 }
 
 #[cfg(feature = "tokio")]
@@ -127,6 +133,7 @@ pub(crate) mod tokio_driver {
                 Error::new(sys::OUZEL_EIO, format!("registering the event descriptor: {e}"))
             })?
         };
+        crate::exit::driver_started(&core);
         runtime.spawn(async move {
             loop {
                 let ready = std::future::poll_fn(|cx| {
@@ -160,7 +167,11 @@ pub(crate) mod tokio_driver {
             }
             drop(afd);
             // Freeing joins the library's thread: not on a runtime worker.
-            std::thread::spawn(move || core.shutdown());
+            std::thread::spawn(move || {
+                core.shutdown();
+                drop(core);
+                crate::exit::driver_finished();
+            });
         });
         Ok(())
     }

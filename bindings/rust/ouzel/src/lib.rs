@@ -34,6 +34,7 @@ mod core;
 mod driver;
 mod error;
 mod events;
+mod exit;
 mod inbox;
 mod message;
 mod options;

@@ -396,3 +396,42 @@ pub fn example(name: &str) -> PathBuf {
     assert!(path.exists(), "{} is built by `cargo test`", path.display());
     path
 }
+
+/// Receives on its own thread until `done` says the messages so far are complete (or a wait of
+/// WAIT passes without a message): brokers queue only so much for a subscriber that does not
+/// read (mosquitto: 1,000 messages), so a test that publishes more receives while it publishes.
+pub fn collect(
+    sub: &ouzel::blocking::Client,
+    mut done: impl FnMut(&[ouzel::Message]) -> bool + Send + 'static,
+) -> std::thread::JoinHandle<Result<Vec<ouzel::Message>, String>> {
+    let sub = sub.clone();
+    std::thread::spawn(move || {
+        let mut got = Vec::new();
+        while !done(&got) {
+            match sub.recv_timeout(WAIT) {
+                Ok(m) => got.push(m),
+                Err(e) => {
+                    let mut per_topic =
+                        std::collections::BTreeMap::<String, (usize, Vec<u8>)>::new();
+                    for m in &got {
+                        let e = per_topic.entry(m.topic().to_string()).or_default();
+                        e.0 += 1;
+                        e.1 = m.payload().to_vec();
+                    }
+                    let summary: Vec<String> = per_topic
+                        .iter()
+                        .map(|(t, (n, last))| {
+                            format!("{t}: {n}, last {:?}", String::from_utf8_lossy(last))
+                        })
+                        .collect();
+                    return Err(format!(
+                        "{e} after {} messages ({})",
+                        got.len(),
+                        summary.join("; ")
+                    ));
+                }
+            }
+        }
+        Ok(got)
+    })
+}
