@@ -2,7 +2,8 @@
 //! bindings/rust/README.md).
 //!
 //! - `OUZEL_LIB_DIR=/path`: link the library in that directory (`libouzel.so`, or `libouzel.a` with
-//!   `OUZEL_STATIC=1`); headers are not needed, the declarations are checked in.
+//!   `OUZEL_STATIC=1`); headers are not needed, the declarations are checked in. When the
+//!   directory holds `pkgconfig/ouzel.pc` (a `scripts/install` tree), that file is used.
 //! - otherwise pkg-config's `ouzel` (at least the version these declarations were generated from);
 //!   `OUZEL_STATIC=1` asks it for the static library and its private dependencies.
 
@@ -21,6 +22,21 @@ fn main() {
 
     if let Ok(dir) = env::var("OUZEL_LIB_DIR") {
         let dir = PathBuf::from(dir);
+        // An installed tree (scripts/install) carries its pkg-config file: it knows what the
+        // static archive needs besides itself.
+        let pc_dir = dir.join("pkgconfig");
+        if pc_dir.join("ouzel.pc").exists() {
+            let path = match env::var_os("PKG_CONFIG_PATH") {
+                Some(old) => {
+                    env::join_paths(std::iter::once(pc_dir.clone()).chain(env::split_paths(&old)))
+                        .expect("PKG_CONFIG_PATH")
+                }
+                None => pc_dir.clone().into_os_string(),
+            };
+            env::set_var("PKG_CONFIG_PATH", path);
+            probe(want_static);
+            return;
+        }
         let file = if want_static { "libouzel.a" } else { "libouzel.so" };
         if !dir.join(file).exists() {
             panic!(
@@ -41,6 +57,10 @@ fn main() {
         return;
     }
 
+    probe(want_static);
+}
+
+fn probe(want_static: bool) {
     match pkg_config::Config::new()
         .atleast_version(HEADER_VERSION)
         .statik(want_static)
