@@ -8,12 +8,18 @@ use std::time::{Duration, Instant};
 
 /// `$name` from the driver's environment.
 pub fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (run under tests/scenarios/driver.py)"))
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set (run under tests/scenarios/driver.py)"))
 }
 
 /// The bound for any single wait (`OUZEL_SCEN_TIMEOUT`).
 pub fn wait() -> Duration {
-    Duration::from_secs_f64(std::env::var("OUZEL_SCEN_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0))
+    Duration::from_secs_f64(
+        std::env::var("OUZEL_SCEN_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(20.0),
+    )
 }
 
 /// `mqtt://HOST:PORT` for the broker whose port is in `$port_var`.
@@ -85,4 +91,23 @@ pub fn scenario(id: &str, body: impl FnOnce()) {
             resume_unwind(panic);
         }
     }
+}
+
+/// Receives on its own thread until `done` holds for what arrived, or a wait passes without a
+/// message (then `Err` says how many came).
+pub fn collect(
+    sub: &ouzel::blocking::Client,
+    mut done: impl FnMut(&[ouzel::Message]) -> bool + Send + 'static,
+) -> std::thread::JoinHandle<Result<Vec<ouzel::Message>, String>> {
+    let sub = sub.clone();
+    std::thread::spawn(move || {
+        let mut got = Vec::new();
+        while !done(&got) {
+            match sub.recv_timeout(wait()) {
+                Ok(m) => got.push(m),
+                Err(e) => return Err(format!("{e} after {} messages", got.len())),
+            }
+        }
+        Ok(got)
+    })
 }

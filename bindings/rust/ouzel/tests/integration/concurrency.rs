@@ -27,10 +27,13 @@ fn four_threads_publishing_1000_qos1_each_are_all_acknowledged_and_received() {
     sub.connect().unwrap();
     sub.subscribe(&t, QoS::AtLeastOnce).unwrap();
     let publisher = connected(&broker, "threads-pub");
-    let distinct = |got: &[ouzel::Message]| {
-        got.iter().map(|m| m.payload().to_vec()).collect::<HashSet<_>>().len() == 4000
-    };
-    let received = crate::fixture::collect(&sub, distinct);
+    let mut distinct = HashSet::new();
+    let received = crate::fixture::collect(&sub, move |got| {
+        if let Some(m) = got.last() {
+            distinct.insert(m.payload().to_vec());
+        }
+        distinct.len() == 4000
+    });
     let threads: Vec<_> = (0..4)
         .map(|th| {
             let (c, t) = (publisher.clone(), t.clone());

@@ -15,7 +15,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let c = Client::new(
                 Options::new(&args[2])
                     .client_id("scen-rust-will-child")
-                    .will(Some(Will::new(args[3].clone(), "child lost", QoS::AtLeastOnce, false))),
+                    .will(Some(Will::new(
+                        args[3].clone(),
+                        "child lost",
+                        QoS::AtLeastOnce,
+                        false,
+                    ))),
             )?;
             c.connect()?;
             c
