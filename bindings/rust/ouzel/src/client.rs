@@ -444,7 +444,6 @@ impl Client {
         }
         let core = self.core();
         core.with_raw(|raw| {
-            let endings = core.connection_endings();
             let mut mid = 0i32;
             // SAFETY: a live client; the filters borrowed from `subs` outlive the call.
             let rc = unsafe {
@@ -459,7 +458,7 @@ impl Client {
             if rc != sys::OUZEL_OK {
                 return Err(Error::last(rc));
             }
-            Ok(core.register_subscribe(mid as u16, endings))
+            Ok(core.register_subscribe(mid as u16))
         })
     }
 
@@ -501,7 +500,6 @@ impl Client {
         let lens: Vec<usize> = filters.iter().map(|f| f.len()).collect();
         let core = self.core();
         core.with_raw(|raw| {
-            let endings = core.connection_endings();
             let mut mid = 0i32;
             // SAFETY: a live client; the filters outlive the call and are copied.
             let rc = unsafe {
@@ -517,7 +515,7 @@ impl Client {
             if rc != sys::OUZEL_OK {
                 return Err(Error::last(rc));
             }
-            Ok(core.register_unsubscribe(mid as u16, endings))
+            Ok(core.register_unsubscribe(mid as u16))
         })
     }
 

@@ -38,9 +38,6 @@ struct Pending {
     early_unsubscribes: HashMap<u16, Result<UnsubAck>>,
     connects: Vec<ConnectSlot>,
     disconnects: Vec<DisconnectSlot>,
-    /// Connections that ended so far: a SUBSCRIBE sent on a connection that has since ended gets
-    /// no SUBACK, so its waiter fails instead of hanging.
-    connection_endings: u64,
 }
 
 /// What one dispatched batch completes, done after the locks are released.
@@ -183,36 +180,35 @@ impl Core {
         slot
     }
 
-    pub(crate) fn connection_endings(&self) -> u64 {
-        lock(&self.pending).connection_endings
-    }
-
-    pub(crate) fn register_subscribe(&self, mid: u16, endings_before: u64) -> SubscribeSlot {
+    /// Every SUBSCRIBE gets its SUBSCRIBE_DONE event, an error one when the connection closed
+    /// before the SUBACK (events.h), so a waiter registered here always completes.
+    pub(crate) fn register_subscribe(&self, mid: u16) -> SubscribeSlot {
         let slot = Completion::new();
         let mut p = lock(&self.pending);
-        if let Some(result) = p.early_subscribes.remove(&mid) {
-            drop(p);
-            slot.complete(result);
-        } else if p.connection_endings != endings_before {
-            drop(p);
-            slot.complete(Err(lost_before_ack("SUBACK")));
-        } else {
-            p.subscribes.insert(mid, Arc::clone(&slot));
+        match p.early_subscribes.remove(&mid) {
+            Some(result) => {
+                drop(p);
+                slot.complete(result);
+            }
+            None => {
+                p.subscribes.insert(mid, Arc::clone(&slot));
+            }
         }
         slot
     }
 
-    pub(crate) fn register_unsubscribe(&self, mid: u16, endings_before: u64) -> UnsubscribeSlot {
+    /// As [`Core::register_subscribe`], for UNSUBSCRIBE_DONE.
+    pub(crate) fn register_unsubscribe(&self, mid: u16) -> UnsubscribeSlot {
         let slot = Completion::new();
         let mut p = lock(&self.pending);
-        if let Some(result) = p.early_unsubscribes.remove(&mid) {
-            drop(p);
-            slot.complete(result);
-        } else if p.connection_endings != endings_before {
-            drop(p);
-            slot.complete(Err(lost_before_ack("UNSUBACK")));
-        } else {
-            p.unsubscribes.insert(mid, Arc::clone(&slot));
+        match p.early_unsubscribes.remove(&mid) {
+            Some(result) => {
+                drop(p);
+                slot.complete(result);
+            }
+            None => {
+                p.unsubscribes.insert(mid, Arc::clone(&slot));
+            }
         }
         slot
     }
@@ -309,11 +305,15 @@ impl Core {
             }
             sys::OUZEL_EVENT_SUBSCRIBE_DONE => {
                 let mid = ev.mid as u16;
-                let result = Ok(SubAck {
-                    mid,
-                    reason_codes: reason_codes(ev),
-                    properties: event_properties(ev),
-                });
+                let result = if ev.error != sys::OUZEL_OK {
+                    Err(lost_before_ack(ev.error, "SUBACK"))
+                } else {
+                    Ok(SubAck {
+                        mid,
+                        reason_codes: reason_codes(ev),
+                        properties: event_properties(ev),
+                    })
+                };
                 match p.subscribes.remove(&mid) {
                     Some(slot) => out.subscribes.push((slot, result)),
                     None => {
@@ -323,11 +323,15 @@ impl Core {
             }
             sys::OUZEL_EVENT_UNSUBSCRIBE_DONE => {
                 let mid = ev.mid as u16;
-                let result = Ok(UnsubAck {
-                    mid,
-                    reason_codes: reason_codes(ev),
-                    properties: event_properties(ev),
-                });
+                let result = if ev.error != sys::OUZEL_OK {
+                    Err(lost_before_ack(ev.error, "UNSUBACK"))
+                } else {
+                    Ok(UnsubAck {
+                        mid,
+                        reason_codes: reason_codes(ev),
+                        properties: event_properties(ev),
+                    })
+                };
                 match p.unsubscribes.remove(&mid) {
                     Some(slot) => out.unsubscribes.push((slot, result)),
                     None => {
@@ -357,15 +361,8 @@ impl Core {
                 out.events.push(Event::ConnectFailed(error));
             }
             sys::OUZEL_EVENT_DISCONNECTED => {
-                p.connection_endings += 1;
                 let requested = ev.error == sys::OUZEL_OK;
                 let error = (!requested).then(|| Error::new(ev.error, text(ev.text, ev.text_len)));
-                for (_, slot) in p.subscribes.drain() {
-                    out.subscribes.push((slot, Err(lost_before_ack("SUBACK"))));
-                }
-                for (_, slot) in p.unsubscribes.drain() {
-                    out.unsubscribes.push((slot, Err(lost_before_ack("UNSUBACK"))));
-                }
                 for slot in p.disconnects.drain(..) {
                     out.disconnects.push((slot, Ok(())));
                 }
@@ -450,8 +447,8 @@ fn complete_all(out: Outcomes, sinks: &Sinks) {
     sinks.broadcast(out.events);
 }
 
-fn lost_before_ack(ack: &str) -> Error {
-    Error::new(sys::OUZEL_ECLOSED, format!("the connection ended before the {ack} arrived"))
+fn lost_before_ack(code: i32, ack: &str) -> Error {
+    Error::new(code, format!("the connection ended before the {ack} arrived"))
 }
 
 /// # Safety
