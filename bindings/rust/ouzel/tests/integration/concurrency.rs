@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 fn connected(broker: &Broker, id: &str) -> Client {
-    let c = Client::new(Options::new(broker.uri()).client_id(id).max_inflight(100)).unwrap();
+    let c = Client::new(Options::new(broker.uri()).client_id(id)).unwrap();
     futures::executor::block_on(c.connect()).unwrap();
     c
 }
