@@ -424,12 +424,68 @@ pub const OUZEL_PROXY_NONE: i32 = 0;
 /// HTTP CONNECT (Basic authentication with a user name)
 pub const OUZEL_PROXY_HTTP: i32 = 1;
 pub const OUZEL_PROXY_SOCKS5: i32 = 2;
+/// ouzel_options_set_int / _get_int
+pub const OUZEL_OPTTYPE_INT: i32 = 1;
+/// ouzel_options_set_string / _get_string
+pub const OUZEL_OPTTYPE_STRING: i32 = 2;
+/// ```text
+/// Setting only: it appends to a list or sets several options at once (OUZEL_OPT_ADD_SERVER_URI,
+/// OUZEL_OPT_TLS_ADD_ALPN, OUZEL_OPT_PROXY_URI); read_instead names where the value is read.
+/// ```
+pub const OUZEL_OPTION_WRITE_ONLY: u32 = 1;
+/// A password or key: keep it out of logs and error reports.
+pub const OUZEL_OPTION_SECRET: u32 = 2;
+/// ```text
+/// Fixed when the client is created: ouzel_client_set_options refuses a change to it, or keeps
+/// the creation value (see ouzel_client_set_options).
+/// ```
+pub const OUZEL_OPTION_FIXED: u32 = 4;
+/// ```text
+/// Integer options: only the named values (OUZEL_MQTT_*, OUZEL_TLS_V*, OUZEL_PROXY_*, ...) between
+/// min and max are accepted, not every number in between.
+/// ```
+pub const OUZEL_OPTION_ENUM: u32 = 8;
+pub const OUZEL_OPTION_INFO_VERSION: u32 = 1;
 /// Opaque; only ever used behind a pointer.
 #[repr(C)]
 pub struct ouzel_options {
     _private: [u8; 0],
     _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
 }
+/// ```text
+/// What one option is. Integer options: min..max are the accepted values, default_int the value
+/// of a fresh ouzel_options. String options: min..max bound the length in bytes (max is
+/// INT64_MAX when only the file system or the peer limits it), default_string/_len the value of a
+/// fresh ouzel_options (NULL when unset).
+/// ```
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct ouzel_option_info {
+    pub version: u32,
+    pub id: i32,
+    pub name: *const c_char,
+    pub r#type: i32,
+    pub flags: u32,
+    pub min: i64,
+    pub max: i64,
+    pub default_int: i64,
+    pub default_string: *const c_char,
+    pub default_string_len: usize,
+    pub read_instead: i32,
+}
+const _: () = assert!(core::mem::size_of::<ouzel_option_info>() == 72);
+const _: () = assert!(core::mem::align_of::<ouzel_option_info>() == 8);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, version) == 0);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, id) == 4);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, name) == 8);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, r#type) == 16);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, flags) == 20);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, min) == 24);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, max) == 32);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, default_int) == 40);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, default_string) == 48);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, default_string_len) == 56);
+const _: () = assert!(core::mem::offset_of!(ouzel_option_info, read_instead) == 64);
 extern "C" {
     /// Creates options holding the defaults. OUZEL_ENOMEM.
     pub fn ouzel_options_new(out: *mut *mut ouzel_options) -> c_int;
@@ -441,6 +497,36 @@ extern "C" {
     /// ```
     pub fn ouzel_options_set_int(opts: *mut ouzel_options, option: i32, value: i64) -> c_int;
     pub fn ouzel_options_set_string(opts: *mut ouzel_options, option: i32, value: *const c_char, value_len: usize) -> c_int;
+    /// ```text
+    /// The value an integer option holds in `opts` (a fresh one: the default). OUZEL_EINVAL (NULL,
+    /// an unknown option or a string option: the message says which). Thread-compatible.
+    /// ```
+    pub fn ouzel_options_get_int(opts: *const ouzel_options, option: i32, out: *mut i64) -> c_int;
+    /// ```text
+    /// The value a string option holds in `opts`: *out and *out_len describe bytes borrowed from
+    /// `opts`, valid until the next call on this options object or its free; not NUL-terminated
+    /// (binary options may contain NUL). *out is NULL (length 0) when the option is unset, which
+    /// differs from "" for OUZEL_OPT_USERNAME and OUZEL_OPT_PASSWORD (no user name vs an empty one).
+    /// List options read back whole: OUZEL_OPT_SERVER_URI gives every server URI, one per line
+    /// ("\n"-separated); OUZEL_OPT_TLS_ALPN the protocols, comma-separated; OUZEL_OPT_WS_ADD_HEADER
+    /// the added headers as "Name: value" lines ("\n"-separated); OUZEL_OPT_TLS_PSK_KEY_HEX the PSK key
+    /// in lowercase hex. OUZEL_EINVAL (NULL, an unknown option, an integer option, or a write-only one
+    /// (OUZEL_OPTION_WRITE_ONLY: the message names the option to read instead)). Thread-compatible.
+    /// ```
+    pub fn ouzel_options_get_string(opts: *const ouzel_options, option: i32, out: *mut *const c_char, out_len: *mut usize) -> c_int;
+    /// Zeroes `info` for `version`. OUZEL_EINVAL (NULL), OUZEL_EVERSION. Thread-safe.
+    pub fn ouzel_option_info_init(info: *mut ouzel_option_info, version: u32) -> c_int;
+    /// ```text
+    /// Fills `info` (initialised with ouzel_option_info_init) for option id `option`. Every pointer
+    /// is static. OUZEL_ENOTFOUND (not an option of this library), OUZEL_EINVAL (NULL),
+    /// OUZEL_EVERSION. Thread-safe.
+    /// ```
+    pub fn ouzel_option_get_info(option: i32, info: *mut ouzel_option_info) -> c_int;
+    /// ```text
+    /// Every option id this library knows, ascending: *out points to a static array of *out_count ids.
+    /// OUZEL_EINVAL (NULL). Thread-safe.
+    /// ```
+    pub fn ouzel_option_ids(out: *mut *const i32, out_count: *mut usize) -> c_int;
     /// ```text
     /// MQTT 5 CONNECT properties (copied). NULL clears them. OUZEL_EINVAL when a property is not
     /// allowed in CONNECT.
@@ -467,13 +553,37 @@ extern "C" {
 /// connection does (paho's connect() after a disconnect); otherwise OUZEL_OPT_RECONNECT_CLEAN_START
 /// decides, as for any reconnection. What the session is built on cannot change:
 /// OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
-/// OUZEL_OPT_NUMBER_QOS0_MESSAGES and the event queue's (OUZEL_OPT_EVENT_QUEUE*) must equal the
-/// client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
+/// and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
 /// and the session store (OUZEL_OPT_PERSISTENCE_*, ouzel_options_set_store) keep their creation
 /// values. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
 /// flags; nothing changes then). Thread-safe.
 /// ```
 pub const OUZEL_SET_OPTIONS_FIRST_CONNECTION: u32 = 1;
+/// No connection and none wanted: never connected, or after ouzel_client_disconnect.
+pub const OUZEL_STATE_DISCONNECTED: i32 = 0;
+/// ```text
+/// A connection is wanted but no attempt runs yet: waiting for a loop to run, or for the
+/// reconnection back-off delay.
+/// ```
+pub const OUZEL_STATE_CONNECT_PENDING: i32 = 1;
+/// ```text
+/// An attempt is under way: resolution, TCP, proxy / TLS / WebSocket handshakes, CONNECT sent and
+/// no CONNACK yet (or an MQTT 5 AUTH exchange).
+/// ```
+pub const OUZEL_STATE_CONNECTING: i32 = 2;
+/// A CONNACK accepted the current connection (ouzel_client_is_connected is 1 exactly then).
+pub const OUZEL_STATE_CONNECTED: i32 = 3;
+/// ```text
+/// The connection is closing: DISCONNECT written (ours or the server's), a refusal or timeout
+/// being handled, or ouzel_client_disconnect stopping an attempt.
+/// ```
+pub const OUZEL_STATE_DISCONNECTING: i32 = 4;
+/// ```text
+/// No connection and none will be attempted, though the application did not ask for that: the
+/// connection ended, or the attempts failed, with OUZEL_OPT_RECONNECT 0 (or a blocking connect
+/// failed). ouzel_client_connect starts again.
+/// ```
+pub const OUZEL_STATE_CONNECTION_LOST: i32 = 5;
 /// Delivery states (ouzel_delivery_status.state).
 pub const OUZEL_DELIVERY_QUEUED: i32 = 0;
 pub const OUZEL_DELIVERY_INFLIGHT: i32 = 1;
@@ -489,7 +599,7 @@ pub const OUZEL_DROP_TOO_LARGE: i32 = 3;
 pub const OUZEL_DROP_REJECTED: i32 = 4;
 pub const OUZEL_DROP_CONNECTION_LOST: i32 = 5;
 pub const OUZEL_DROP_CANCELLED: i32 = 6;
-pub const OUZEL_DELIVERY_STATUS_VERSION: u32 = 1;
+pub const OUZEL_DELIVERY_STATUS_VERSION: u32 = 2;
 pub const OUZEL_SUBSCRIPTION_VERSION: u32 = 1;
 /// Log levels (as paho's MQTT_LOG_\*).
 pub const OUZEL_LOG_DEBUG: i32 = 16;
@@ -507,6 +617,12 @@ pub const OUZEL_STAT_QUEUED: i32 = 6;
 pub const OUZEL_STAT_RECONNECTS: i32 = 7;
 /// last DISCONNECT reason code, or -1
 pub const OUZEL_STAT_LAST_DISCONNECT_REASON: i32 = 8;
+/// log rewrites with only the live session
+pub const OUZEL_STAT_STORE_COMPACTIONS: i32 = 9;
+/// fdatasync calls that succeeded
+pub const OUZEL_STAT_STORE_SYNCS: i32 = 10;
+/// size of the log, batched records included
+pub const OUZEL_STAT_STORE_LOG_BYTES: i32 = 11;
 /// Opaque; only ever used behind a pointer.
 #[repr(C)]
 pub struct ouzel_client {
@@ -518,6 +634,11 @@ pub struct ouzel_client {
 /// callback is replaced or the client is freed. May be NULL.
 /// ```
 pub type ouzel_release_fn = Option<unsafe extern "C" fn(arg0: *mut c_void)>;
+/// ```text
+/// Versions: 1 ends after reason_code; 2 adds qos. A caller built against version 1 keeps working:
+/// the library writes only the fields of the version in `version`, and the status it passes to
+/// on_publish is always of the newest version, whose first fields are version 1's.
+/// ```
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct ouzel_delivery_status {
@@ -526,14 +647,16 @@ pub struct ouzel_delivery_status {
     pub drop_reason: i32,
     pub mid: i32,
     pub reason_code: i32,
+    pub qos: i32,
 }
-const _: () = assert!(core::mem::size_of::<ouzel_delivery_status>() == 20);
+const _: () = assert!(core::mem::size_of::<ouzel_delivery_status>() == 24);
 const _: () = assert!(core::mem::align_of::<ouzel_delivery_status>() == 4);
 const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, version) == 0);
 const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, state) == 4);
 const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, drop_reason) == 8);
 const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, mid) == 12);
 const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, reason_code) == 16);
+const _: () = assert!(core::mem::offset_of!(ouzel_delivery_status, qos) == 20);
 #[repr(C)]
 #[derive(Debug, Copy, Clone)]
 pub struct ouzel_subscription {
@@ -611,9 +734,7 @@ extern "C" {
     /// Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
     /// published), calls every release hook once, and frees the client. Pending messages end as dropped
     /// (cancelled). NULL is a no-op. Inside one of this client's callbacks the free is deferred until
-    /// the callback returns. Not thread-safe with other calls on the same client, except
-    /// ouzel_client_poll_events (ouzel/events.h): polls waiting at that moment return OUZEL_ECLOSED,
-    /// and the free waits for them to return before freeing anything; events not released are freed.
+    /// the callback returns. Not thread-safe with other calls on the same client.
     /// ```
     pub fn ouzel_client_free(client: *mut ouzel_client);
     pub fn ouzel_client_set_options(client: *mut ouzel_client, opts: *const ouzel_options, flags: u32) -> c_int;
@@ -639,13 +760,23 @@ extern "C" {
     pub fn ouzel_client_reconnect(client: *mut ouzel_client) -> c_int;
     /// ```text
     /// Sends DISCONNECT (`reason_code` and `props` are used with MQTT 5 only; NULL props allowed) and
-    /// closes; no automatic reconnection follows. The Will is not published. OUZEL_ENOTCONN when not
+    /// closes; no automatic reconnection follows. The Will is not published. A repeat call while that
+    /// DISCONNECT is still leaving returns OUZEL_OK and changes nothing. OUZEL_ENOTCONN when not
     /// connected. Thread-safe.
     /// ```
     pub fn ouzel_client_disconnect(client: *mut ouzel_client, reason_code: i32, props: *const ouzel_properties) -> c_int;
     /// 1 while a CONNACK-accepted connection is up, else 0. Thread-safe.
     pub fn ouzel_client_is_connected(client: *const ouzel_client) -> i32;
-    /// Fills `status` with defaults for `version`. OUZEL_EVERSION for an unknown version.
+    /// ```text
+    /// Where the client's connection stands: OUZEL_STATE_*, from the engine's own bookkeeping (what
+    /// the application asked for, the transport and the MQTT session), or OUZEL_EINVAL for NULL. A
+    /// snapshot: the loop thread may change it right after. Thread-safe.
+    /// ```
+    pub fn ouzel_client_state(client: *const ouzel_client) -> i32;
+    /// ```text
+    /// Fills `status` with defaults for `version` (1 or 2), writing only that version's fields.
+    /// OUZEL_EINVAL (NULL), OUZEL_EVERSION for an unknown version. Thread-safe.
+    /// ```
     pub fn ouzel_delivery_status_init(status: *mut ouzel_delivery_status, version: u32) -> c_int;
     /// ```text
     /// Publishes (or queues, when offline or the inflight window is full) one message. `topic` is
@@ -664,8 +795,10 @@ extern "C" {
     /// ```
     pub fn ouzel_client_publish(client: *mut ouzel_client, topic: *const c_char, topic_len: usize, payload: *const c_void, payload_len: usize, qos: i32, retain: i32, props: *const ouzel_properties, out_token: *mut u64, out_mid: *mut i32) -> c_int;
     /// ```text
-    /// The delivery state of a message published by this client. OUZEL_ENOTFOUND for an unknown token
-    /// (or one finished so long ago that it was forgotten; the last 10,000 are kept). Thread-safe.
+    /// The delivery state of a message published by this client, into `status` initialised with
+    /// ouzel_delivery_status_init (version 1 or 2; only that version's fields are written).
+    /// OUZEL_ENOTFOUND for an unknown token (or one finished so long ago that it was forgotten; the
+    /// last 10,000 are kept), OUZEL_EINVAL (NULL), OUZEL_EVERSION. Thread-safe.
     /// ```
     pub fn ouzel_client_delivery_status(client: *mut ouzel_client, token: u64, status: *mut ouzel_delivery_status) -> c_int;
     /// ```text
@@ -689,11 +822,28 @@ extern "C" {
     /// ```
     pub fn ouzel_client_unsubscribe(client: *mut ouzel_client, filters: *const *const c_char, lens: *const usize, count: usize, props: *const ouzel_properties, out_mid: *mut i32) -> c_int;
     /// ```text
-    /// Manual acknowledgement (OUZEL_OPT_MANUAL_ACK) of a received QoS 1/2 message by its mid. Acks may
-    /// be given in any order; PUBACK/PUBREC are sent in the order the messages arrived.
-    /// OUZEL_ENOTFOUND for an unknown mid. Thread-safe.
+    /// Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, and
+    /// in automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
+    /// current connection. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
+    /// messages arrived. OUZEL_ENOTFOUND for an unknown mid (or one of a connection that has ended:
+    /// the server sends that message again), OUZEL_EINVAL (a mid outside 1..65535; in automatic mode a
+    /// mid that was not withheld). Thread-safe.
     /// ```
     pub fn ouzel_client_ack(client: *mut ouzel_client, mid: i32) -> c_int;
+    /// ```text
+    /// Called inside on_message, in automatic acknowledgement mode (OUZEL_OPT_MANUAL_ACK 0), for the
+    /// QoS 1/2 message being delivered: do not acknowledge it when the callback returns (the handler
+    /// failed). The message then holds one slot of the server's send window (Receive Maximum) until
+    /// ouzel_client_ack(client, its mid) or the end of the connection; when a kept session resumes
+    /// (OUZEL_OPT_CLEAN_START 0 / a Session Expiry Interval) the server sends it again, with DUP set.
+    /// Acknowledgements leave in arrival order [MQTT-4.6.0-2]: those of later QoS 1/2 messages wait
+    /// behind the withheld one, so until it is acknowledged or the connection ends the server's send
+    /// window fills and no further QoS 1/2 message arrives. Withhold a message to retry it soon or to
+    /// leave it to the next session; it is not a way to discard one. OUZEL_EBUSY (not inside this
+    /// client's on_message, e.g. another thread or another callback), OUZEL_EINVAL (NULL; manual ack
+    /// mode; a QoS 0 message). Loop thread only (inside on_message).
+    /// ```
+    pub fn ouzel_client_withhold_ack(client: *mut ouzel_client) -> c_int;
     /// Answers the server's AUTH (delivered to on_auth) with Authentication Method/Data in `props`.
     pub fn ouzel_client_auth_continue(client: *mut ouzel_client, props: *const ouzel_properties) -> c_int;
     /// Starts re-authentication on a connected client.
@@ -750,14 +900,6 @@ extern "C" {
     pub fn ouzel_client_wake_fd(client: *const ouzel_client) -> i32;
     /// 1 when output is waiting (watch the socket for writing), else 0. Thread-safe.
     pub fn ouzel_client_want_write(client: *const ouzel_client) -> i32;
-    /// ```text
-    /// 1 while the client reads from its socket (watch it for reading), else 0: no socket, or a client
-    /// with OUZEL_OPT_EVENT_QUEUE whose unreleased messages reached the queue's bounds (ouzel/events.h).
-    /// Reading resumes when releases make room; the wake descriptor then becomes readable, so an
-    /// external loop that calls ouzel_client_loop_misc for it and asks again after every loop call
-    /// never spins on a socket the client will not read. Thread-safe.
-    /// ```
-    pub fn ouzel_client_want_read(client: *const ouzel_client) -> i32;
     /// Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there.
     pub fn ouzel_client_loop_read(client: *mut ouzel_client) -> c_int;
     /// Writes what is waiting, as much as the socket takes.
@@ -1060,6 +1202,12 @@ pub const OUZEL_OPT_PERSISTENCE_MAX_MESSAGES: i32 = 63;
 /// What a publish does when the store is full: OUZEL_PERSISTENCE_FULL_\* \[REFUSE_NEW\].
 pub const OUZEL_OPT_PERSISTENCE_FULL_POLICY: i32 = 64;
 /// ```text
+/// The file store rewrites its log with only the live session (compaction) once the log is larger
+/// than this many bytes and more than twice the live session; 4096..2^62 [4194304]. Smaller bounds
+/// the disk a session takes at the cost of more rewrites.
+/// ```
+pub const OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES: i32 = 65;
+/// ```text
 /// The directory of the session files (created 0700 if missing). Setting it enables the file
 /// store; NULL or "" disables it [disabled].
 /// ```
@@ -1287,14 +1435,15 @@ pub struct ouzel_api {
     pub property_name: Option<unsafe extern "C" fn(arg0: i32) -> *const c_char>,
     pub property_type: Option<unsafe extern "C" fn(arg0: i32) -> c_int>,
     pub property_allowed: Option<unsafe extern "C" fn(arg0: i32, arg1: i32) -> c_int>,
-    pub event_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_event, arg1: u32) -> c_int>,
-    pub client_poll_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize, arg3: i32) -> c_int>,
-    pub client_release_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize) -> c_int>,
-    pub client_event_fd: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
-    pub client_interrupt_poll: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
-    pub client_want_read: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
+    pub options_get_int: Option<unsafe extern "C" fn(arg0: *const ouzel_options, arg1: i32, arg2: *mut i64) -> c_int>,
+    pub options_get_string: Option<unsafe extern "C" fn(arg0: *const ouzel_options, arg1: i32, arg2: *mut *const c_char, arg3: *mut usize) -> c_int>,
+    pub option_info_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_option_info, arg1: u32) -> c_int>,
+    pub option_get_info: Option<unsafe extern "C" fn(arg0: i32, arg1: *mut ouzel_option_info) -> c_int>,
+    pub option_ids: Option<unsafe extern "C" fn(arg0: *mut *const i32, arg1: *mut usize) -> c_int>,
+    pub client_state: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
+    pub client_withhold_ack: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
 }
-const _: () = assert!(core::mem::size_of::<ouzel_api>() == 896);
+const _: () = assert!(core::mem::size_of::<ouzel_api>() == 904);
 const _: () = assert!(core::mem::align_of::<ouzel_api>() == 8);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_version) == 0);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_size) == 8);
@@ -1402,12 +1551,13 @@ const _: () = assert!(core::mem::offset_of!(ouzel_api, reason_codes) == 816);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_name) == 824);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_type) == 832);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, property_allowed) == 840);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, event_init) == 848);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, client_poll_events) == 856);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, client_release_events) == 864);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, client_event_fd) == 872);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, client_interrupt_poll) == 880);
-const _: () = assert!(core::mem::offset_of!(ouzel_api, client_want_read) == 888);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, options_get_int) == 848);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, options_get_string) == 856);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, option_info_init) == 864);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, option_get_info) == 872);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, option_ids) == 880);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_state) == 888);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_withhold_ack) == 896);
 pub type ouzel_get_api_fn = Option<unsafe extern "C" fn(arg0: u32) -> *const ouzel_api>;
 extern "C" {
     /// ```text

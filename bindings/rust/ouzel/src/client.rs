@@ -11,7 +11,9 @@ use crate::inbox::Messages;
 use crate::message::Message;
 use crate::options::Options;
 use crate::properties::{raw_ptr, Properties};
-use crate::types::{DeliveryState, DeliveryStatus, DropReason, Packet, QoS, ReasonCode};
+use crate::types::{
+    ConnectionState, DeliveryState, DeliveryStatus, DropReason, Packet, QoS, ReasonCode,
+};
 use ouzel_sys as sys;
 use std::ffi::c_char;
 use std::ptr::NonNull;
@@ -262,6 +264,14 @@ impl Client {
     /// True while a CONNACK-accepted connection is up.
     pub fn is_connected(&self) -> bool {
         self.core().is_connected()
+    }
+
+    /// Where the connection stands, as the engine sees it (a snapshot).
+    pub fn state(&self) -> ConnectionState {
+        self.core()
+            // SAFETY: a live client; thread-safe.
+            .with_raw(|raw| Ok(ConnectionState::from_raw(unsafe { sys::ouzel_client_state(raw) })))
+            .unwrap_or(ConnectionState::Closed)
     }
 
     /// Closes the client for every clone at once, without waiting and without DISCONNECT (the

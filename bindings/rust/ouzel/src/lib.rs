@@ -53,7 +53,8 @@ pub use options::{
 };
 pub use properties::{Properties, Property, PropertyId};
 pub use types::{
-    DeliveryState, DeliveryStatus, DropReason, LogLevel, Packet, Protocol, QoS, ReasonCode,
+    ConnectionState, DeliveryState, DeliveryStatus, DropReason, LogLevel, Packet, Protocol, QoS,
+    ReasonCode,
 };
 
 /// The version of libouzel in use at run time, as "MAJOR.MINOR.PATCH".

@@ -256,3 +256,36 @@ impl LogLevel {
         }
     }
 }
+
+/// Where the client's connection stands (`Client::state`), from the engine's own bookkeeping.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConnectionState {
+    /// No connection and none wanted: never connected, or after `disconnect`.
+    Disconnected,
+    /// A connection is wanted; no attempt runs yet (reconnection back-off).
+    ConnectPending,
+    /// An attempt is under way (resolution, handshakes, CONNECT sent without CONNACK yet).
+    Connecting,
+    /// A CONNACK accepted the current connection.
+    Connected,
+    /// The connection is closing.
+    Disconnecting,
+    /// The connection ended (or attempts failed) and, with reconnection off, none will follow.
+    ConnectionLost,
+    /// The client is closed (`Client::close`, or its last handle dropped).
+    Closed,
+}
+
+impl ConnectionState {
+    pub(crate) fn from_raw(v: i32) -> ConnectionState {
+        match v {
+            sys::OUZEL_STATE_DISCONNECTED => ConnectionState::Disconnected,
+            sys::OUZEL_STATE_CONNECT_PENDING => ConnectionState::ConnectPending,
+            sys::OUZEL_STATE_CONNECTING => ConnectionState::Connecting,
+            sys::OUZEL_STATE_CONNECTED => ConnectionState::Connected,
+            sys::OUZEL_STATE_DISCONNECTING => ConnectionState::Disconnecting,
+            _ => ConnectionState::ConnectionLost,
+        }
+    }
+}

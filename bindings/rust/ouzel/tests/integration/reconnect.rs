@@ -107,6 +107,7 @@ fn the_application_sees_the_connection_end_and_come_back() {
     let mut events = c.events();
     c.connect().unwrap();
     assert!(matches!(events.next_timeout(WAIT), Some(Event::Connected(_))));
+    assert_eq!(c.as_async().state(), ouzel::ConnectionState::Connected);
     broker.kill();
     match events.next_timeout(WAIT) {
         Some(Event::Disconnected(d)) => {
@@ -125,6 +126,9 @@ fn the_application_sees_the_connection_end_and_come_back() {
     assert!(wait_until(WAIT, || c.is_connected()));
     assert!(c.as_async().stats().reconnects >= 1);
     c.disconnect().unwrap();
+    assert_eq!(c.as_async().state(), ouzel::ConnectionState::Disconnected);
+    c.as_async().close();
+    assert_eq!(c.as_async().state(), ouzel::ConnectionState::Closed);
     match events.next_timeout(WAIT) {
         Some(Event::Disconnected(d)) => {
             assert!(d.error.is_none(), "requested: no error, got {d:?}")
