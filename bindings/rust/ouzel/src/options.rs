@@ -757,6 +757,13 @@ impl Options {
         self.int("persistence_max_messages", sys::OUZEL_OPT_PERSISTENCE_MAX_MESSAGES, v)
     }
 
+    /// The file store rewrites its log with only the live session once the log passes this many
+    /// bytes and twice the live session; 4096..2^62 (default: 4 MiB).
+    pub fn persistence_compact_min_bytes(self, n: u64) -> Options {
+        let v = i64::try_from(n).unwrap_or(i64::MAX);
+        self.int("persistence_compact_min_bytes", sys::OUZEL_OPT_PERSISTENCE_COMPACT_MIN_BYTES, v)
+    }
+
     /// What a publish does when the store is full (default: RefuseNew).
     pub fn persistence_full_policy(self, policy: PersistenceFullPolicy) -> Options {
         let v = match policy {
