@@ -70,6 +70,17 @@ fn probe(want_static: bool) {
             if let Some(dir) = lib.link_paths.first() {
                 println!("cargo:lib_dir={}", dir.display());
             }
+            // `-l:libssl.so.0` (BoringSSL's Debian names, in Libs.private) reaches cargo only as
+            // a link argument of this crate, which dependents never see: name those libraries
+            // with the verbatim modifier so every binary that links libouzel.a gets them.
+            let mut seen = std::collections::HashSet::new();
+            for lib_name in &lib.libs {
+                if let Some(name) = lib_name.strip_prefix(':') {
+                    if seen.insert(name) {
+                        println!("cargo:rustc-link-lib=dylib:+verbatim={name}");
+                    }
+                }
+            }
         }
         Err(e) => panic!(
             "libouzel not found: set OUZEL_LIB_DIR to the directory holding libouzel.so, or \
