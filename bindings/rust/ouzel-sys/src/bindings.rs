@@ -553,7 +553,8 @@ extern "C" {
 /// connection does (paho's connect() after a disconnect); otherwise OUZEL_OPT_RECONNECT_CLEAN_START
 /// decides, as for any reconnection. What the session is built on cannot change:
 /// OUZEL_OPT_PROTOCOL_VERSION, OUZEL_OPT_CLIENT_ID, OUZEL_OPT_MANUAL_ACK, OUZEL_OPT_QOS2_DELIVERY
-/// and OUZEL_OPT_NUMBER_QOS0_MESSAGES must equal the client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
+/// OUZEL_OPT_NUMBER_QOS0_MESSAGES and the event queue's (OUZEL_OPT_EVENT_QUEUE*) must equal the
+/// client's; OUZEL_OPT_FOLLOW_SERVER_REFERENCE
 /// and the session store (OUZEL_OPT_PERSISTENCE_*, ouzel_options_set_store) keep their creation
 /// values. OUZEL_EINVAL (inconsistent options, a change to one of those, unknown
 /// flags; nothing changes then). Thread-safe.
@@ -734,7 +735,9 @@ extern "C" {
     /// Stops the loop thread if running, closes the connection without DISCONNECT (the Will is then
     /// published), calls every release hook once, and frees the client. Pending messages end as dropped
     /// (cancelled). NULL is a no-op. Inside one of this client's callbacks the free is deferred until
-    /// the callback returns. Not thread-safe with other calls on the same client.
+    /// the callback returns. Not thread-safe with other calls on the same client, except
+    /// ouzel_client_poll_events (ouzel/events.h): polls waiting at that moment return OUZEL_ECLOSED,
+    /// and the free waits for them to return before freeing anything; events not released are freed.
     /// ```
     pub fn ouzel_client_free(client: *mut ouzel_client);
     pub fn ouzel_client_set_options(client: *mut ouzel_client, opts: *const ouzel_options, flags: u32) -> c_int;
@@ -822,9 +825,10 @@ extern "C" {
     /// ```
     pub fn ouzel_client_unsubscribe(client: *mut ouzel_client, filters: *const *const c_char, lens: *const usize, count: usize, props: *const ouzel_properties, out_mid: *mut i32) -> c_int;
     /// ```text
-    /// Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, and
-    /// in automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
-    /// current connection. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
+    /// Acknowledges a received QoS 1/2 message by its mid: with OUZEL_OPT_MANUAL_ACK any message, in
+    /// automatic mode a message whose acknowledgement ouzel_client_withhold_ack kept back on the
+    /// current connection, and on an event queue client (ouzel/events.h) a message event released
+    /// with ack_on_release 0. Acks may be given in any order; PUBACK/PUBREC are sent in the order the
     /// messages arrived. OUZEL_ENOTFOUND for an unknown mid (or one of a connection that has ended:
     /// the server sends that message again), OUZEL_EINVAL (a mid outside 1..65535; in automatic mode a
     /// mid that was not withheld). Thread-safe.
@@ -900,6 +904,14 @@ extern "C" {
     pub fn ouzel_client_wake_fd(client: *const ouzel_client) -> i32;
     /// 1 when output is waiting (watch the socket for writing), else 0. Thread-safe.
     pub fn ouzel_client_want_write(client: *const ouzel_client) -> i32;
+    /// ```text
+    /// 1 while the client reads from its socket (watch it for reading), else 0: no socket, or a client
+    /// with OUZEL_OPT_EVENT_QUEUE whose unreleased messages reached the queue's bounds (ouzel/events.h).
+    /// Reading resumes when releases make room; the wake descriptor then becomes readable, so an
+    /// external loop that calls ouzel_client_loop_misc for it and asks again after every loop call
+    /// never spins on a socket the client will not read. Thread-safe.
+    /// ```
+    pub fn ouzel_client_want_read(client: *const ouzel_client) -> i32;
     /// Reads what is available and handles it. OUZEL_EWOULDBLOCK when nothing was there.
     pub fn ouzel_client_loop_read(client: *mut ouzel_client) -> c_int;
     /// Writes what is waiting, as much as the socket takes.
@@ -1442,8 +1454,14 @@ pub struct ouzel_api {
     pub option_ids: Option<unsafe extern "C" fn(arg0: *mut *const i32, arg1: *mut usize) -> c_int>,
     pub client_state: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
     pub client_withhold_ack: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
+    pub event_init: Option<unsafe extern "C" fn(arg0: *mut ouzel_event, arg1: u32) -> c_int>,
+    pub client_poll_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize, arg3: i32) -> c_int>,
+    pub client_release_events: Option<unsafe extern "C" fn(arg0: *mut ouzel_client, arg1: *mut ouzel_event, arg2: usize) -> c_int>,
+    pub client_event_fd: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
+    pub client_interrupt_poll: Option<unsafe extern "C" fn(arg0: *mut ouzel_client) -> c_int>,
+    pub client_want_read: Option<unsafe extern "C" fn(arg0: *const ouzel_client) -> i32>,
 }
-const _: () = assert!(core::mem::size_of::<ouzel_api>() == 904);
+const _: () = assert!(core::mem::size_of::<ouzel_api>() == 952);
 const _: () = assert!(core::mem::align_of::<ouzel_api>() == 8);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_version) == 0);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, api_size) == 8);
@@ -1558,6 +1576,12 @@ const _: () = assert!(core::mem::offset_of!(ouzel_api, option_get_info) == 872);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, option_ids) == 880);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_state) == 888);
 const _: () = assert!(core::mem::offset_of!(ouzel_api, client_withhold_ack) == 896);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, event_init) == 904);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_poll_events) == 912);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_release_events) == 920);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_event_fd) == 928);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_interrupt_poll) == 936);
+const _: () = assert!(core::mem::offset_of!(ouzel_api, client_want_read) == 944);
 pub type ouzel_get_api_fn = Option<unsafe extern "C" fn(arg0: u32) -> *const ouzel_api>;
 extern "C" {
     /// ```text
