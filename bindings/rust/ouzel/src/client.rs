@@ -221,9 +221,10 @@ impl Client {
         self.core().with_raw(|raw| check(unsafe { sys::ouzel_client_reconnect(raw) }))
     }
 
-    /// Sends DISCONNECT and resolves once the connection is closed; no automatic reconnection
-    /// follows, and message streams end once drained. `ErrorKind::NotConnected` when there is
-    /// no connection.
+    /// The orderly end: waits for the messages published so far to finish (as
+    /// [`Client::flush`]), sends DISCONNECT and resolves once the connection is closed; no
+    /// automatic reconnection follows, and message streams end once drained.
+    /// `ErrorKind::NotConnected` when there is no connection.
     pub async fn disconnect(&self) -> Result<()> {
         self.disconnect_with(ReasonCode(0), None).await
     }
@@ -234,8 +235,21 @@ impl Client {
         reason: ReasonCode,
         properties: Option<&Properties>,
     ) -> Result<()> {
+        self.flush().await;
         let slot = self.start_disconnect(reason, properties)?;
         Wait(slot).await
+    }
+
+    /// Resolves once every message published so far has reached its final state, or the
+    /// connection ends (what is still in flight then waits for the next connection). At once when
+    /// nothing is in flight or there is no connection.
+    pub async fn flush(&self) {
+        if !self.is_connected() {
+            return;
+        }
+        if let Some(slot) = self.core().register_flush() {
+            Wait(slot).await;
+        }
     }
 
     fn start_disconnect(

@@ -24,6 +24,7 @@ pub(crate) type SubscribeSlot = Arc<Completion<Result<SubAck>>>;
 pub(crate) type UnsubscribeSlot = Arc<Completion<Result<UnsubAck>>>;
 pub(crate) type ConnectSlot = Arc<Completion<Result<ConnAck>>>;
 pub(crate) type DisconnectSlot = Arc<Completion<Result<()>>>;
+pub(crate) type FlushSlot = Arc<Completion<()>>;
 
 /// Operations waiting for the server, keyed by what the event will carry. A result that arrives
 /// before its operation registered (the C call returned, the caller has not taken the lock yet)
@@ -38,6 +39,8 @@ struct Pending {
     early_unsubscribes: HashMap<u16, Result<UnsubAck>>,
     connects: Vec<ConnectSlot>,
     disconnects: Vec<DisconnectSlot>,
+    /// Waiting for every publish above to finish (or the connection to end).
+    flushes: Vec<FlushSlot>,
 }
 
 /// What one dispatched batch completes, done after the locks are released.
@@ -48,6 +51,7 @@ struct Outcomes {
     unsubscribes: Vec<(UnsubscribeSlot, Result<UnsubAck>)>,
     connects: Vec<(ConnectSlot, Result<ConnAck>)>,
     disconnects: Vec<(DisconnectSlot, Result<()>)>,
+    flushes: Vec<FlushSlot>,
     events: Vec<Event>,
     /// The message streams end (an application disconnect) or run again (a connection).
     inbox_ended: Option<bool>,
@@ -224,6 +228,17 @@ impl Core {
         lock(&self.pending).connects.retain(|s| !Arc::ptr_eq(s, slot));
     }
 
+    /// A waiter for the publishes in flight now to finish, or `None` when there are none.
+    pub(crate) fn register_flush(&self) -> Option<FlushSlot> {
+        let mut p = lock(&self.pending);
+        if p.publishes.is_empty() {
+            return None;
+        }
+        let slot = Completion::new();
+        p.flushes.push(Arc::clone(&slot));
+        Some(slot)
+    }
+
     pub(crate) fn register_disconnect(&self) -> DisconnectSlot {
         let slot = Completion::new();
         lock(&self.pending).disconnects.push(Arc::clone(&slot));
@@ -274,6 +289,9 @@ impl Core {
                 // SAFETY: a polled, unreleased event; its pointers are valid until released below.
                 unsafe { self.dispatch_one(ev, &mut p, &mut out) };
                 release.push(*ev);
+            }
+            if p.publishes.is_empty() {
+                out.flushes.append(&mut p.flushes);
             }
         }
         if !release.is_empty() {
@@ -366,6 +384,8 @@ impl Core {
                 for slot in p.disconnects.drain(..) {
                     out.disconnects.push((slot, Ok(())));
                 }
+                // Nothing more finishes on this connection: a flush stops waiting.
+                out.flushes.append(&mut p.flushes);
                 if requested {
                     out.inbox_ended = Some(true);
                 }
@@ -415,6 +435,7 @@ impl Core {
             for slot in p.disconnects.drain(..) {
                 out.disconnects.push((slot, Err(closed())));
             }
+            out.flushes.append(&mut p.flushes);
         }
         complete_all(out, &self.sinks);
     }
@@ -443,6 +464,9 @@ fn complete_all(out: Outcomes, sinks: &Sinks) {
     }
     for (slot, r) in out.disconnects {
         slot.complete(r);
+    }
+    for slot in out.flushes {
+        slot.complete(());
     }
     sinks.broadcast(out.events);
 }

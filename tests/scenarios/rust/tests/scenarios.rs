@@ -93,8 +93,8 @@ fn s03_publish_subscribe_every_qos() {
                 .iter()
                 .map(|p| publisher.publish(&t, p, qos, false).unwrap())
                 .collect();
-            for a in acks {
-                a.wait().unwrap();
+            for mut a in acks {
+                a.wait_timeout(wait()).unwrap();
             }
             for (i, p) in payloads.iter().enumerate() {
                 let m = sub
@@ -118,7 +118,7 @@ fn s04_retained_message() {
         publisher
             .publish(&t, "retained", QoS::AtLeastOnce, true)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let late = connected(plain("scen-rust-s04-late"));
         late.subscribe(&t, QoS::AtLeastOnce).unwrap();
@@ -127,14 +127,14 @@ fn s04_retained_message() {
         publisher
             .publish(&t, "", QoS::AtLeastOnce, true)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let later = connected(plain("scen-rust-s04-later"));
         later.subscribe(&t, QoS::AtLeastOnce).unwrap();
         publisher
             .publish(&t, "live", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let m = later.recv_timeout(wait()).unwrap();
         assert_eq!(
@@ -171,12 +171,12 @@ fn s06_unsubscribe() {
         publisher
             .publish(&t, "after", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         publisher
             .publish(&marker, "end", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         assert_eq!(c.recv_timeout(wait()).unwrap().topic(), marker);
     });
@@ -197,8 +197,8 @@ fn s07_publish_while_offline() {
             })
             .collect();
         publisher.connect().unwrap();
-        for a in acks {
-            a.wait().unwrap();
+        for mut a in acks {
+            a.wait_timeout(wait()).unwrap();
         }
         for i in 0..10 {
             assert_eq!(
@@ -251,8 +251,8 @@ fn s08_broker_restart_mid_stream() {
                 assert!(ctl.success(), "broker-ctl restart failed");
             }
         }
-        for a in acks {
-            a.wait().unwrap();
+        for mut a in acks {
+            a.wait_timeout(wait()).unwrap();
         }
         let got = received.join().unwrap().unwrap_or_else(|e| panic!("{e}"));
         let mut seen: HashMap<(bool, Vec<u8>), usize> = HashMap::new();
@@ -310,7 +310,7 @@ fn s10_websocket() {
         c.subscribe(&t, QoS::AtLeastOnce).unwrap();
         c.publish(&t, "over websocket", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         assert_eq!(c.recv_timeout(wait()).unwrap().payload(), b"over websocket");
     });
@@ -327,7 +327,7 @@ fn s11_manual_acknowledgement() {
         publisher
             .publish(&t, "ack me later", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let first = c.recv_timeout(wait()).unwrap();
         assert_eq!(first.payload(), b"ack me later");
@@ -353,7 +353,7 @@ fn s12_mqtt5_user_properties() {
             .add_user("k", "2");
         c.publish_with_properties(&t, "p", QoS::AtLeastOnce, false, &props)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let m = c.recv_timeout(wait()).unwrap();
         let users: Vec<_> = m.properties().user_properties().collect();
@@ -388,7 +388,7 @@ fn s13_request_response() {
                 &answer,
             )
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let a = requester.recv_timeout(wait()).unwrap();
         assert_eq!(
@@ -520,7 +520,8 @@ fn s19_concurrent_publishers() {
                                 .unwrap()
                         })
                         .collect();
-                    acks.into_iter().for_each(|a| drop(a.wait().unwrap()));
+                    acks.into_iter()
+                        .for_each(|mut a| drop(a.wait_timeout(wait()).unwrap()));
                 })
             })
             .collect();
@@ -538,23 +539,29 @@ fn s20_reentrant_echo() {
         let handler = {
             let (echo, echoes) = (echo.clone(), echoes.clone());
             std::thread::spawn(move || {
-                for m in echo.iter() {
-                    // Publish from where the message is handled, and wait for the ack there.
-                    echo.publish(&echoes, m.payload(), QoS::AtLeastOnce, false)
-                        .unwrap()
-                        .wait()
-                        .unwrap();
-                }
+                let request = echo.iter().next().expect("a request");
+                // Publish from where the message is handled, and wait for the ack there.
+                echo.publish(&echoes, request.payload(), QoS::AtLeastOnce, false)
+                    .unwrap()
+                    .wait_timeout(wait())
+                    .unwrap();
             })
         };
         let c = connected(plain("scen-rust-s20"));
         c.subscribe(&echoes, QoS::AtLeastOnce).unwrap();
         c.publish(&inbox, "ping", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         assert_eq!(c.recv_timeout(wait()).unwrap().payload(), b"ping");
-        echo.disconnect().unwrap();
+        let deadline = std::time::Instant::now() + wait();
+        while !handler.is_finished() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the handler did not get its acknowledgement"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
         handler.join().unwrap();
     });
 }
@@ -627,13 +634,13 @@ fn s22_shared_subscription() {
             publisher
                 .publish(&t, format!("{i}"), QoS::AtLeastOnce, false)
                 .unwrap()
-                .wait()
+                .wait_timeout(wait())
                 .unwrap();
         }
         publisher
             .publish(&marker, "end", QoS::AtLeastOnce, false)
             .unwrap()
-            .wait()
+            .wait_timeout(wait())
             .unwrap();
         let mut got = Vec::new();
         for m in &members {

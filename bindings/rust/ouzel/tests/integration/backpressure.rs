@@ -50,8 +50,8 @@ fn stalled_consumer_gets_everything(qos: QoS, count: usize) {
         let n = u64::from_be_bytes(m.payload()[..8].try_into().unwrap());
         assert_eq!(n, i as u64, "out of order or lost");
     }
-    for f in futures {
-        f.wait().unwrap();
+    for mut f in futures {
+        f.wait_timeout(WAIT).unwrap();
     }
 }
 

@@ -26,7 +26,7 @@ fn the_iterator_of_one_thread_ends_when_another_disconnects() {
         std::thread::spawn(move || c.iter().map(|m| m.payload().to_vec()).collect::<Vec<_>>())
     };
     for i in 0..5u8 {
-        c.publish(&t, [i], QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+        c.publish(&t, [i], QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     }
     assert!(crate::fixture::wait_until(WAIT, || c.as_async().buffered_messages() == 0));
     c.disconnect().unwrap();

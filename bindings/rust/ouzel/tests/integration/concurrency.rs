@@ -41,8 +41,8 @@ fn four_threads_publishing_1000_qos1_each_are_all_acknowledged_and_received() {
                 let futures: Vec<_> = (0..1000)
                     .map(|i| c.publish(&t, format!("{th}:{i}"), QoS::AtLeastOnce, false).unwrap())
                     .collect();
-                for f in futures {
-                    f.wait().unwrap();
+                for mut f in futures {
+                    f.wait_timeout(WAIT).unwrap();
                 }
             })
         })

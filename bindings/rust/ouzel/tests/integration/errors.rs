@@ -33,7 +33,7 @@ fn a_payload_over_the_servers_maximum_packet_size_fails_before_sending() {
     let e = c.publish(&topic("big"), vec![7u8; 2000], QoS::AtLeastOnce, false).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TooLarge, "{e}");
     // The connection is intact: a small message still goes through.
-    c.publish(&topic("small"), "ok", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    c.publish(&topic("small"), "ok", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
 }
 
 fn refused_with(protocol: Protocol, expected: ReasonCode) {

@@ -45,7 +45,7 @@ fn a_disconnect_does_not_publish_the_will() {
     c.connect().unwrap();
     c.disconnect().unwrap();
     drop(c);
-    watcher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    watcher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert_eq!(watcher.recv_timeout(WAIT).unwrap().topic(), marker);
 }
 
@@ -77,7 +77,7 @@ fn clones_share_one_connection_that_lives_until_the_last_one_goes() {
     let b = a.clone();
     drop(a);
     assert!(b.is_connected());
-    b.publish(&t, "via the clone", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    b.publish(&t, "via the clone", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert_eq!(b.recv_timeout(WAIT).unwrap().payload(), b"via the clone");
 }
 
@@ -90,7 +90,7 @@ fn a_message_stream_ends_after_a_disconnect_and_runs_again_after_a_connect() {
     c.connect().unwrap();
     c.subscribe(&t, QoS::AtLeastOnce).unwrap();
     assert_eq!(c.recv_timeout(Duration::from_millis(50)).unwrap_err(), RecvTimeoutError::Timeout);
-    c.publish(&t, "last", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    c.publish(&t, "last", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert!(crate::fixture::wait_until(WAIT, || c.as_async().buffered_messages() == 1));
     c.disconnect().unwrap();
     // What arrived before the disconnect is still delivered, then the stream ends.
@@ -102,7 +102,7 @@ fn a_message_stream_ends_after_a_disconnect_and_runs_again_after_a_connect() {
     // resumed session delivers it again, then what follows.
     let ack = c.connect().unwrap();
     assert!(ack.session_present);
-    c.publish(&t, "again", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    c.publish(&t, "again", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     let redelivered = c.recv_timeout(WAIT).unwrap();
     assert_eq!((redelivered.payload(), redelivered.dup()), (&b"last"[..], true));
     assert_eq!(c.recv_timeout(WAIT).unwrap().payload(), b"again");
@@ -119,8 +119,8 @@ fn manual_acknowledgement_withholds_the_puback_until_ack_and_redelivers_after_re
     c.subscribe(&t, QoS::AtLeastOnce).unwrap();
     let publisher = Client::new(Options::new(broker.uri()).client_id("manual-pub")).unwrap();
     publisher.connect().unwrap();
-    publisher.publish(&t, "one", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
-    publisher.publish(&t, "two", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&t, "one", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
+    publisher.publish(&t, "two", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     let one = c.recv_timeout(WAIT).unwrap();
     let two = c.recv_timeout(WAIT).unwrap();
     c.ack(&two).unwrap(); // "one" stays unacknowledged
@@ -135,4 +135,19 @@ fn manual_acknowledgement_withholds_the_puback_until_ack_and_redelivers_after_re
     assert_eq!(redelivered.payload(), b"one");
     assert!(redelivered.dup(), "a redelivery carries DUP");
     again.ack(&redelivered).unwrap();
+}
+
+#[test]
+fn disconnect_first_lets_the_publishes_in_flight_finish() {
+    let broker = Broker::plain();
+    let t = topic("flush");
+    let c = Client::new(Options::new(broker.uri()).client_id("flush")).unwrap();
+    c.connect().unwrap();
+    let futures: Vec<_> =
+        (0..200).map(|i| c.publish(&t, format!("{i}"), QoS::ExactlyOnce, false).unwrap()).collect();
+    c.disconnect().unwrap();
+    for (i, mut f) in futures.into_iter().enumerate() {
+        assert!(f.is_done(), "publish {i} was still in flight after disconnect returned");
+        f.wait_timeout(WAIT).unwrap();
+    }
 }

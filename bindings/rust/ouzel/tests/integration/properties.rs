@@ -29,7 +29,7 @@ fn user_properties_keep_their_order_and_repeated_names() {
     publisher
         .publish_with_properties(&t, "x", QoS::AtLeastOnce, false, &props)
         .unwrap()
-        .wait()
+        .wait_timeout(WAIT)
         .unwrap();
     let msg = sub.recv_timeout(WAIT).unwrap();
     let users: Vec<_> = msg.properties().user_properties().collect();
@@ -60,7 +60,7 @@ fn request_and_response_carry_the_response_topic_and_correlation_data() {
     responder
         .publish_with_properties(&reply_to, "4", QoS::AtLeastOnce, false, &reply_props)
         .unwrap()
-        .wait()
+        .wait_timeout(WAIT)
         .unwrap();
 
     let reply = requester.recv_timeout(WAIT).unwrap();
@@ -98,8 +98,8 @@ fn with_automatic_topic_aliases_a_hundred_messages_arrive_intact() {
     let futures: Vec<_> = (0..100)
         .map(|i| publisher.publish(&t, format!("m{i}"), QoS::AtLeastOnce, false).unwrap())
         .collect();
-    for f in futures {
-        f.wait().unwrap();
+    for mut f in futures {
+        f.wait_timeout(WAIT).unwrap();
     }
     for i in 0..100 {
         let m = sub.recv_timeout(WAIT).unwrap();
@@ -118,7 +118,7 @@ fn subscription_identifiers_come_back_with_the_messages_they_matched() {
     let ack = sub.subscribe_many(&[Subscription::new(&t, QoS::AtLeastOnce)], Some(&props)).unwrap();
     assert_eq!(ack.granted(), vec![Some(QoS::AtLeastOnce)]);
     let publisher = v5(&broker, "subid-pub");
-    publisher.publish(&t, "x", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&t, "x", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     let m = sub.recv_timeout(WAIT).unwrap();
     assert_eq!(m.properties().subscription_identifiers().collect::<Vec<_>>(), vec![42]);
 }

@@ -33,8 +33,9 @@ fn round_trip(protocol: Protocol, qos: QoS) {
     let sent = payloads(50);
     let futures: Vec<_> =
         sent.iter().map(|p| publisher.publish(&t, p, qos, false).unwrap()).collect();
-    for (i, f) in futures.into_iter().enumerate() {
-        let ack = f.wait().unwrap_or_else(|e| panic!("message {i} not acknowledged: {e}"));
+    for (i, mut f) in futures.into_iter().enumerate() {
+        let ack =
+            f.wait_timeout(WAIT).unwrap_or_else(|e| panic!("message {i} not acknowledged: {e}"));
         assert_eq!(ack.qos, qos);
     }
     for (i, expected) in sent.iter().enumerate() {
@@ -84,7 +85,7 @@ fn a_retained_message_reaches_a_later_subscriber_and_an_empty_one_clears_it() {
     let broker = Broker::plain();
     let t = topic("retained");
     let publisher = client(&broker, Protocol::V311, "retainer");
-    publisher.publish(&t, "kept", QoS::AtLeastOnce, true).unwrap().wait().unwrap();
+    publisher.publish(&t, "kept", QoS::AtLeastOnce, true).unwrap().wait_timeout(WAIT).unwrap();
 
     let late = client(&broker, Protocol::V311, "late");
     late.subscribe(&t, QoS::AtLeastOnce).unwrap();
@@ -92,14 +93,14 @@ fn a_retained_message_reaches_a_later_subscriber_and_an_empty_one_clears_it() {
     assert!(msg.retain());
     assert_eq!(msg.payload(), b"kept");
 
-    publisher.publish(&t, "", QoS::AtLeastOnce, true).unwrap().wait().unwrap();
+    publisher.publish(&t, "", QoS::AtLeastOnce, true).unwrap().wait_timeout(WAIT).unwrap();
     // The live subscriber gets the clearing publish itself (not as retained).
     let clearing = late.recv_timeout(WAIT).unwrap();
     assert!(clearing.payload().is_empty());
     let later = client(&broker, Protocol::V311, "later");
     later.subscribe(&t, QoS::AtLeastOnce).unwrap();
     // A marker published after the subscribe arrives; nothing retained came before it.
-    publisher.publish(&t, "marker", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&t, "marker", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert_eq!(later.recv_timeout(WAIT).unwrap().payload(), b"marker");
 }
 
@@ -111,11 +112,11 @@ fn no_message_arrives_after_the_unsuback() {
     sub.subscribe(&t, QoS::AtLeastOnce).unwrap();
     sub.subscribe(&marker, QoS::AtLeastOnce).unwrap();
     let publisher = client(&broker, Protocol::V5, "unsub-pub");
-    publisher.publish(&t, "before", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&t, "before", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert_eq!(sub.recv_timeout(WAIT).unwrap().payload(), b"before");
     sub.unsubscribe(&t).unwrap();
-    publisher.publish(&t, "after", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
-    publisher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&t, "after", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
+    publisher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     let next = sub.recv_timeout(WAIT).unwrap();
     assert_eq!(next.topic(), marker, "got {:?} on {}", next.payload_str(), next.topic());
 }
@@ -133,7 +134,11 @@ fn a_shared_subscription_gives_each_message_to_one_member() {
     }
     let publisher = client(&broker, Protocol::V5, "share-pub");
     for i in 0..100 {
-        publisher.publish(&t, i.to_string(), QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+        publisher
+            .publish(&t, i.to_string(), QoS::AtLeastOnce, false)
+            .unwrap()
+            .wait_timeout(WAIT)
+            .unwrap();
     }
     let mut seen = Vec::new();
     while seen.len() < 100 {
@@ -154,7 +159,7 @@ fn a_shared_subscription_gives_each_message_to_one_member() {
     seen.sort_unstable();
     assert_eq!(seen, (0..100).collect::<Vec<_>>());
     // A duplicate would arrive before the marker (one connection delivers in order).
-    publisher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait().unwrap();
+    publisher.publish(&marker, "end", QoS::AtLeastOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     for c in [&a, &b] {
         assert_eq!(c.recv_timeout(WAIT).unwrap().topic(), marker);
     }

@@ -52,8 +52,8 @@ fn qos1_and_qos2_publishes_across_a_broker_restart_are_all_acknowledged_qos2_exa
             broker.restart();
         }
     }
-    for f in futures {
-        f.wait().unwrap_or_else(|e| panic!("a publish across the restart failed: {e}"));
+    for mut f in futures {
+        f.wait_timeout(WAIT).unwrap_or_else(|e| panic!("a publish across the restart failed: {e}"));
     }
     let got = match received.join().unwrap() {
         Ok(got) => got,
@@ -86,8 +86,8 @@ fn qos1_published_before_the_first_connection_arrives_once_connected() {
         .collect();
     assert!(!futures.iter().any(|f| f.is_done()), "nothing can be acknowledged before connecting");
     publisher.connect().unwrap();
-    for f in futures {
-        f.wait().unwrap();
+    for mut f in futures {
+        f.wait_timeout(WAIT).unwrap();
     }
     for i in 0..10 {
         assert_eq!(sub.recv_timeout(WAIT).unwrap().payload_str(), Some(i.to_string().as_str()));

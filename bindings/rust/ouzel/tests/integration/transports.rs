@@ -26,7 +26,7 @@ fn tls_with_a_client_certificate_carries_messages() {
     let c = Client::new(tls_options(&broker, "tls-client")).unwrap();
     c.connect().unwrap();
     c.subscribe(&t, QoS::ExactlyOnce).unwrap();
-    c.publish(&t, "over tls", QoS::ExactlyOnce, false).unwrap().wait().unwrap();
+    c.publish(&t, "over tls", QoS::ExactlyOnce, false).unwrap().wait_timeout(WAIT).unwrap();
     assert_eq!(c.recv_timeout(WAIT).unwrap().payload(), b"over tls");
 }
 
