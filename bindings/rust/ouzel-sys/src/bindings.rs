@@ -290,6 +290,20 @@ pub const OUZEL_OPT_EVENT_QUEUE_LOG_LEVEL: i32 = 24;
 pub const OUZEL_OPT_RECONNECT_CLEAN_START: i32 = 80;
 /// local port to bind before connecting; 0 = any \[0\]
 pub const OUZEL_OPT_BIND_PORT: i32 = 81;
+/// ```text
+/// -1 or a descriptor the loop also watches, never read or closed by the library: while it is
+/// readable, ouzel_client_loop_forever returns OUZEL_OK, the connection untouched (calling it again
+/// carries on), and ouzel_client_loop returns at once. For signals (the self-pipe trick): a handler
+/// writes a byte into a pipe whose read end this is; drain it before looping again [-1].
+/// ```
+pub const OUZEL_OPT_LOOP_INTERRUPT_FD: i32 = 82;
+/// ```text
+/// 0/1: after an accepted CONNACK, queued and resent PUBLISH and PUBREL packets wait until the
+/// application has seen the connection (its on_connect callback returned, or its CONNECTED event
+/// was released), so what it sends meanwhile (a re-subscribe) goes first, as paho-mqtt orders it.
+/// Messages published meanwhile queue behind them [0].
+/// ```
+pub const OUZEL_OPT_HOLD_OUTPUT_UNTIL_SEEN: i32 = 83;
 /// 0/1: trust the system CA store when neither OUZEL_OPT_TLS_CA_FILE nor _CA_PATH is set \[1\]
 pub const OUZEL_OPT_TLS_USE_SYSTEM_CAS: i32 = 30;
 /// ```text
@@ -892,7 +906,8 @@ extern "C" {
     /// ```text
     /// Loops, reconnecting per the options, until ouzel_client_disconnect (returns OUZEL_OK) or an error
     /// with reconnection off. `retry_first_connection` 1: keep retrying a first connection that fails.
-    /// Loop thread only.
+    /// Also returns OUZEL_OK after ouzel_client_loop_stop, and while OUZEL_OPT_LOOP_INTERRUPT_FD is
+    /// readable. Loop thread only.
     /// ```
     pub fn ouzel_client_loop_forever(client: *mut ouzel_client, retry_first_connection: i32) -> c_int;
     /// External loop: the socket to watch, or -1 when there is none. Thread-safe.

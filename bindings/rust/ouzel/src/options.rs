@@ -323,6 +323,14 @@ impl Options {
         self.flag("clean_start", sys::OUZEL_OPT_CLEAN_START, clean)
     }
 
+    /// After a (re)connection, hold queued and resent PUBLISH/PUBREL packets until the
+    /// connection was seen (default: false). The client's event thread counts as seeing it when it
+    /// dispatches the CONNECTED event, which is before `connect().await` or `Event::Connected`
+    /// reach your code: what you send there is not ordered ahead of the held packets.
+    pub fn hold_output_until_seen(self, on: bool) -> Options {
+        self.flag("hold_output_until_seen", sys::OUZEL_OPT_HOLD_OUTPUT_UNTIL_SEEN, on)
+    }
+
     /// Clean Start on reconnections: `None` resumes when the session is persistent, else cleans
     /// (default: None); `Some(flag)` always sends that flag.
     pub fn reconnect_clean_start(self, clean: Option<bool>) -> Options {
@@ -858,8 +866,9 @@ mod tests {
         assert!(o.error().is_none(), "{:?}", o.error());
     }
 
-    /// Every OUZEL_OPT_* the headers define has a method here (OUZEL_OPT_EVENT_QUEUE is set by
-    /// `Client::new` itself, which always uses the event queue).
+    /// Every OUZEL_OPT_* the headers define has a method here, but OUZEL_OPT_EVENT_QUEUE (set by
+    /// `Client::new` itself, which always uses the event queue) and OUZEL_OPT_LOOP_INTERRUPT_FD
+    /// (for ouzel_client_loop_forever on the caller's thread, which this crate never runs).
     #[test]
     fn every_c_option_has_a_method() {
         let bindings = include_str!("../../ouzel-sys/src/bindings.rs");
@@ -868,7 +877,8 @@ mod tests {
             .lines()
             .filter_map(|l| l.strip_prefix("pub const "))
             .filter_map(|l| l.split(':').next())
-            .filter(|name| name.starts_with("OUZEL_OPT_") && *name != "OUZEL_OPT_EVENT_QUEUE")
+            .filter(|name| name.starts_with("OUZEL_OPT_"))
+            .filter(|name| !["OUZEL_OPT_EVENT_QUEUE", "OUZEL_OPT_LOOP_INTERRUPT_FD"].contains(name))
             .filter(|name| {
                 !this.contains(&format!("sys::{name},")) && !this.contains(&format!("sys::{name})"))
             })
