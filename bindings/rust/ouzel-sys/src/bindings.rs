@@ -894,11 +894,15 @@ extern "C" {
     /// Stops and joins the loop thread (the connection stays as it is). Inside one of this client's
     /// callbacks (on that thread) it cannot join: it asks the thread to end once the callback returns
     /// and returns OUZEL_OK, as paho's loop_stop does. OUZEL_ENOTFOUND when no loop thread (or
-    /// ouzel_client_loop_forever) is running. Thread-safe.
+    /// ouzel_client_loop_forever) is running; an ouzel_client_loop waiting on another thread is woken
+    /// all the same (it returns early). Thread-safe.
     /// ```
     pub fn ouzel_client_loop_stop(client: *mut ouzel_client) -> c_int;
     /// ```text
     /// Runs one iteration: waits up to `timeout_ms` for the network, handles what came, runs timers.
+    /// With OUZEL_OPT_EVENT_QUEUE it returns without waiting when the iteration queued events before
+    /// its wait, so a thread that alternates ouzel_client_loop and ouzel_client_poll_events gets them
+    /// at once.
     /// OUZEL_OK, or the connection's error (OUZEL_ENOTCONN, OUZEL_EIO, ...) when it is down.
     /// Loop thread only.
     /// ```
