@@ -13,13 +13,16 @@ How it maps onto the engine (capi/, cc/client):
   messages, QoS 2 packet ids awaiting PUBREL) survives reconnections and ``connect()`` calls.
   Settings made between connections (``username_pw_set``, ``will_set``, ``connect(host, ...)``)
   reach it through ``ouzel_client_set_options``.
-- ``loop_forever`` runs ``ouzel_client_loop_forever`` (automatic reconnection on while it runs,
-  as paho reconnects only there); ``loop_start`` runs ``loop_forever`` on a Python thread named
-  like paho's; ``loop`` is ``ouzel_client_loop`` with reconnection off; the external-loop calls map
-  one to one.
+- ``loop_forever`` runs ``ouzel_client_loop`` one iteration at a time (automatic reconnection on
+  while it runs, as paho reconnects only there); ``loop_start`` runs ``loop_forever`` on a Python
+  thread named like paho's; ``loop`` is ``ouzel_client_loop`` with reconnection off; the
+  external-loop calls map one to one.
+- Events come from the engine's event queue (``OUZEL_OPT_EVENT_QUEUE``): after each engine call
+  the thread that made it takes what was queued, in batches, and runs the callbacks
+  (``_events.EventPump``). Only the socket and pre-connect hooks are C callbacks.
 - The engine acknowledges incoming QoS 1/2 messages only when told (``OUZEL_OPT_MANUAL_ACK``): this
-  module tells it after the message callbacks return, as paho does, unless the application asked
-  for manual acknowledgement itself.
+  module marks them for acknowledgement when the message callbacks returned, as paho does, unless
+  the application asked for manual acknowledgement itself; the acks leave with the batch's release.
 - Callbacks run on the thread driving the engine. An exception raised by one is logged and, unless
   ``suppress_exceptions`` is set, raised again out of the loop call (or publish/disconnect) that
   ran it; it never crosses into C.
