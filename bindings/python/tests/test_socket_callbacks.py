@@ -42,7 +42,9 @@ def dual_stack(tmp_path_factory):
         pytest.skip("libnss-wrapper is not installed (scripts/setup installs it)")
     hosts = tmp_path_factory.mktemp("hosts") / "hosts"
     hosts.write_text(f"::1 {DUAL_HOST}\n127.0.0.1 {DUAL_HOST}\n")
-    env = dict(os.environ, LD_PRELOAD=NSS_WRAPPER, NSS_WRAPPER_HOSTS=str(hosts))
+    # Under --config=asan the runtime preloaded by run_pytest.sh must stay first.
+    preload = " ".join(x for x in (os.environ.get("LD_PRELOAD", ""), NSS_WRAPPER) if x)
+    env = dict(os.environ, LD_PRELOAD=preload, NSS_WRAPPER_HOSTS=str(hosts))
     env["PYTHONPATH"] = os.pathsep.join([HERE, os.path.dirname(HERE),
                                          env.get("PYTHONPATH", "")])
 
