@@ -345,6 +345,10 @@ absl::Status FileStore::Impl::Recover(std::vector<uint8_t> data, RecoveryReport*
   RecordReader reader(data);
   std::string stop_reason;
   uint64_t records = 0;
+  // Where the last record used ends. A frame that checks out but does not decode (or a second
+  // header) has already been read past: the log is cut before it, not after, or the next open
+  // would stop at it again and lose every record appended behind it.
+  size_t good_end = 0;
   while (true) {
     RecordReader::Result r = reader.Next();
     if (r.outcome == RecordReader::Outcome::kEnd) break;
@@ -385,19 +389,20 @@ absl::Status FileStore::Impl::Recover(std::vector<uint8_t> data, RecoveryReport*
       OUZEL_RETURN_IF_ERROR(Apply(*std::move(rec), r.size));
     }
     ++records;
+    good_end = reader.offset();
   }
   report->records = records;
-  report->valid_bytes = reader.offset();
-  report->discarded_bytes = data.size() - reader.offset();
+  report->valid_bytes = good_end;
+  report->discarded_bytes = data.size() - good_end;
   report->reason = std::move(stop_reason);
   if (!report->reason.empty()) {
     // Cut the damage off now, durably, so new records follow the last good one.
-    if (ftruncate(fd_->get(), static_cast<off_t>(reader.offset())) != 0) {
+    if (ftruncate(fd_->get(), static_cast<off_t>(good_end)) != 0) {
       return Errno(errno, "ftruncate", log_path_);
     }
     if (const int err = CallSync(fd_->get()); err != 0) return Errno(err, "fdatasync", log_path_);
   }
-  file_size_ = reader.offset();
+  file_size_ = good_end;
   if (records == 0) ClearState();  // nothing usable, not even the header
   return absl::OkStatus();
 }

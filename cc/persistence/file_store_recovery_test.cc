@@ -2,12 +2,14 @@
 // each recovers exactly the records before the damage, cuts the rest off durably and says so.
 #include <sys/stat.h>
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cc/persistence/crc32c.h"
 #include "cc/persistence/file_store.h"
 #include "cc/persistence/memory_store.h"
 #include "cc/persistence/record_codec.h"
@@ -213,6 +215,66 @@ TEST_F(RecoveryTest, ZeroFilledTail_ReportedAsAnUnwrittenTail) {
   EXPECT_EQ(r.discarded_bytes, 4096u);
   EXPECT_NE(r.reason.find("zero bytes"), std::string::npos) << r.reason;
   EXPECT_EQ(Describe(**s), golden_.states.back());
+}
+
+// A frame whose length and checksum are right but whose content is not a record this log can
+// hold (a payload that does not decode, a second header, a first record that is not the header):
+// recovery stops before it and cuts it off, so the next open reads a clean log and keeps what was
+// written after the recovery. (Found by tests/fuzz:store_recovery_fuzzer: the cut was after such
+// a frame, so every later open stopped at it again and dropped the records appended since.)
+TEST_F(RecoveryTest, WellFramedButUnusableRecord_CutOffBeforeIt_LaterWritesSurvive) {
+  ByteBuffer undecodable;  // kRemoveOutgoing wants an 8-byte token; this one has 3 bytes
+  uint8_t* f = undecodable.AppendUninitialized(kRecordFrameSize + 3);
+  const uint8_t body[] = {3, 0, 0, 0, static_cast<uint8_t>(RecordType::kRemoveOutgoing), 1, 2, 3};
+  std::memcpy(f + 4, body, sizeof(body));
+  const uint32_t crc = Crc32c(f + 4, sizeof(body));
+  for (int i = 0; i < 4; ++i) f[i] = static_cast<uint8_t>(crc >> (8 * i));
+  ByteBuffer second_header;
+  AppendHeaderRecord(HeaderRecord{kLogFormatVersion, "recovery"}, &second_header);
+  ByteBuffer identity;
+  AppendIdentityRecord(IdentityRecord{"first", 5}, &identity);
+
+  struct Case {
+    const char* name;
+    std::vector<uint8_t> bytes;
+    std::string state;       // recovered
+    uint64_t discarded = 0;  // bytes cut off
+  };
+  std::vector<Case> cases;
+  for (const ByteBuffer* bad : {&undecodable, &second_header}) {
+    Case c{bad == &undecodable ? "undecodable payload" : "second header", golden_.bytes,
+           golden_.states.back(), bad->size() + identity.size()};
+    c.bytes.insert(c.bytes.end(), bad->data(), bad->data() + bad->size());
+    c.bytes.insert(c.bytes.end(), identity.data(), identity.data() + identity.size());
+    cases.push_back(std::move(c));
+  }
+  Case no_header{"no header", {}, "client= expiry=0 next=1 out=[] in=[]", identity.size()};
+  no_header.bytes.assign(identity.data(), identity.data() + identity.size());
+  cases.push_back(std::move(no_header));
+
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    WriteFileBytes(path_, c.bytes);
+    {
+      absl::StatusOr<std::unique_ptr<FileStore>> s = FileStore::Open(Options(dir_));
+      ASSERT_TRUE(s.ok()) << s.status();
+      const RecoveryReport& r = (*s)->recovery_report();
+      EXPECT_TRUE(r.truncated());
+      EXPECT_EQ(r.discarded_bytes, c.discarded) << r.ToString();
+      EXPECT_EQ(r.valid_bytes + r.discarded_bytes, c.bytes.size()) << r.ToString();
+      EXPECT_EQ(Describe(**s), c.state);
+      ASSERT_TRUE((*s)->PutClientId("after", 7).ok());
+      ASSERT_TRUE((*s)->Flush().ok());
+    }
+    absl::StatusOr<std::unique_ptr<FileStore>> again = FileStore::Open(Options(dir_));
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_FALSE((*again)->recovery_report().truncated())
+        << (*again)->recovery_report().ToString();
+    absl::StatusOr<StoredSession> loaded = (*again)->Load();
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    EXPECT_EQ(loaded->client_id, "after");
+    EXPECT_EQ(loaded->session_expiry_interval, 7u);
+  }
 }
 
 TEST_F(RecoveryTest, NewerFormatVersion_RefusedUntouched) {
