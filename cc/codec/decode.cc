@@ -239,6 +239,14 @@ absl::StatusOr<ConnackPacket> DecodeConnack(WireReader& r) {
   }
   const size_t code_at = r.offset();
   OUZEL_ASSIGN_OR_RETURN(p.reason_code, r.ReadU8());
+  // A server that speaks only MQTT 3.x answers a 5.0 CONNECT with its own two-byte CONNACK,
+  // return code 0x01 "unacceptable protocol version" (aedes, older brokers). As a 5.0 packet it is
+  // malformed (0x01 is no CONNACK reason code, the property length is missing); it is read as what
+  // it says, 0x84 Unsupported Protocol Version (MQTT-5.0 §3.1.4), so the refusal names the cause.
+  if (IsV5(v) && p.reason_code == 0x01 && r.empty() && !p.session_present) {
+    p.reason_code = 0x84;
+    return p;
+  }
   if (!IsValidReasonCode(ConnackReasonContext(v), p.reason_code)) {
     return MalformedPacketError(ByVersion(v, "MQTT-3.2.2-8", "MQTT-3.1.1 §3.2.2.3"), code_at,
                                 absl::StrCat("CONNACK ", IsV5(v) ? "reason" : "return", " code ",

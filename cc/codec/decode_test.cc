@@ -326,6 +326,16 @@ TEST(DecodeConnack, ReasonCodeNotInTable_IsMalformed_MQTT_3_2_2_8) {
   EXPECT_DECODE_ERROR(kV5, "20 03 00 8b 00", kMalformed, "MQTT-3.2.2-8", 3);
 }
 
+// A 3.x-only server's answer to a 5.0 CONNECT: its own CONNACK, return code 1 (unacceptable
+// protocol version), read as 0x84 Unsupported Protocol Version. Only that exact packet.
+TEST(DecodeConnack, V5_Mqtt3RefusalOfTheVersion_ReadAsUnsupportedProtocolVersion) {
+  const Packet p = DecodeOk(kV5, "20 02 00 01");
+  EXPECT_EQ(std::get<ConnackPacket>(p).reason_code, 0x84);
+  EXPECT_TRUE(std::get<ConnackPacket>(p).properties.empty());
+  EXPECT_DECODE_ERROR(kV5, "20 02 00 02", kMalformed, "MQTT-3.2.2-8", 3);
+  EXPECT_DECODE_ERROR(kV5, "20 02 01 01", kMalformed, "MQTT-3.2.2-8", 3);
+}
+
 // [MQTT-2.2.2-1]: a packet without properties still has a Property Length of 0.
 TEST(DecodeConnack, V5PropertyLengthMissing_IsMalformed_MQTT_2_2_2_1) {
   EXPECT_DECODE_ERROR(kV5, "20 02 00 00", kMalformed, "MQTT-5.0 §1.5.5", 4);

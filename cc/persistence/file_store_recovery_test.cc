@@ -268,8 +268,7 @@ TEST_F(RecoveryTest, WellFramedButUnusableRecord_CutOffBeforeIt_LaterWritesSurvi
     }
     absl::StatusOr<std::unique_ptr<FileStore>> again = FileStore::Open(Options(dir_));
     ASSERT_TRUE(again.ok()) << again.status();
-    EXPECT_FALSE((*again)->recovery_report().truncated())
-        << (*again)->recovery_report().ToString();
+    EXPECT_FALSE((*again)->recovery_report().truncated()) << (*again)->recovery_report().ToString();
     absl::StatusOr<StoredSession> loaded = (*again)->Load();
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     EXPECT_EQ(loaded->client_id, "after");

@@ -1,11 +1,12 @@
 // The whole client (cc/client: Client, Session, codec, timers, reconnection) against a fuzzed
 // broker. The input is a script: the first bytes choose the options (protocol version, clean
 // start, keep alive, manual acks, QoS 2 delivery mode, inflight limit, topic aliases, MQTT 5
-// CONNECT properties, enhanced authentication answered from on_auth), then each step is one of: bytes from the broker, the application publishing
-// / subscribing / unsubscribing / acking / disconnecting / reconnecting, the clock moving, the
-// broker closing the connection, the broker refusing connections, the broker's socket taking only
-// so many bytes per write. A test transport (the client's TransportFactory) carries the bytes and
-// a FakeClock the time, so a run is deterministic and needs no network.
+// CONNECT properties, enhanced authentication answered from on_auth), then each step is one of:
+// bytes from the broker, the application publishing / subscribing / unsubscribing / acking /
+// disconnecting / reconnecting, the clock moving, the broker closing the connection, the broker
+// refusing connections, the broker's socket taking only so many bytes per write. A test transport
+// (the client's TransportFactory) carries the bytes and a FakeClock the time, so a run is
+// deterministic and needs no network.
 //
 // Checked, besides never crashing, hanging or leaking:
 //   - every byte the client writes decodes as a well-formed MQTT packet of the session's version
@@ -250,11 +251,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (h.issued.count(e.token) == 0 || !h.done.insert(e.token).second) std::abort();
   });
   const bool verbose = std::getenv("OUZEL_FUZZ_VERBOSE") != nullptr;
-  client->SetOnMessage([client, verbose](const Message& m) {
+  client->SetOnMessage([client, verbose, &h](const Message& m) {
     if (verbose) std::fprintf(stderr, "on_message: qos %d id %u\n", m.qos, m.packet_id);
     // A handler that fails ('W'), or answers ('R'): both call back into the client.
     if (!m.payload.empty() && m.payload[0] == 'W') client->WithholdAck().IgnoreError();
-    if (!m.payload.empty() && m.payload[0] == 'R') client->Publish("r", "reply", 1).IgnoreError();
+    if (!m.payload.empty() && m.payload[0] == 'R') {
+      absl::StatusOr<MessageToken> t = client->Publish("r", "reply", 1);
+      if (t.ok()) h.issued.insert(*t);
+    }
   });
   if (std::getenv("OUZEL_FUZZ_VERBOSE") != nullptr) {  // to see what a seed reaches
     client->SetLogLevel(LogLevel::kDebug);

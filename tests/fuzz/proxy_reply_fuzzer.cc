@@ -54,7 +54,8 @@ std::vector<absl::string_view> Chunks(absl::string_view bytes, uint8_t seed) {
   return out;
 }
 
-// ---- HTTP CONNECT --------------------------------------------------------------------------------
+// ---- HTTP CONNECT
+// --------------------------------------------------------------------------------
 
 struct HttpOutcome {
   absl::Status error;
@@ -109,7 +110,8 @@ void FuzzHttp(absl::string_view bytes, uint8_t seed) {
   }
 }
 
-// ---- SOCKS5 --------------------------------------------------------------------------------------
+// ---- SOCKS5
+// --------------------------------------------------------------------------------------
 
 Socks5Target TargetFor(uint8_t config) {
   switch (config % 3) {
@@ -211,7 +213,8 @@ void FuzzSocks(absl::string_view bytes, uint8_t seed, uint8_t config) {
   }
 }
 
-// ---- ProxyTransport over a scripted stream -------------------------------------------------------
+// ---- ProxyTransport over a scripted stream
+// -------------------------------------------------------
 
 // The proxy's side: returns the script in chunks, takes every byte written.
 class ScriptedStream final : public Transport {

@@ -80,10 +80,11 @@ std::string Summary(const StoredSession& s) {
 }
 
 // A reopened store must be clean and hold `expected`.
-void ExpectReopened(const FileStore& store, const StoredSession& expected,
-                    const StoredSession& got, const char* when) {
+void ExpectReopened(const FileStore& store, const StoredSession& expected, const StoredSession& got,
+                    const char* when) {
   if (store.recovery_report().truncated()) {
-    Fail(absl::StrCat(when, ": the reopened log was damaged: ", store.recovery_report().ToString()));
+    Fail(
+        absl::StrCat(when, ": the reopened log was damaged: ", store.recovery_report().ToString()));
   }
   if (!Same(expected, got)) {
     Fail(absl::StrCat(when, ": reopened as ", Summary(got), "; expected ", Summary(expected)));
@@ -227,7 +228,8 @@ std::string MakeLog(const uint8_t* data, size_t size) {
         image.resize(in.Below(static_cast<uint32_t>(image.size())));
         break;
       case 1:
-        image[in.Below(static_cast<uint32_t>(image.size()))] ^= static_cast<char>(1 + in.Below(255));
+        image[in.Below(static_cast<uint32_t>(image.size()))] ^=
+            static_cast<char>(1 + in.Below(255));
         break;
       default:
         break;
