@@ -318,6 +318,7 @@ void Check(const std::string& image) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ouzel::Check(ouzel::MakeLog(data, size));
-  if (!ouzel::FileStore::Destroy(ouzel::Directory(), ouzel::kKey).ok()) std::abort();
+  const absl::Status destroyed = ouzel::FileStore::Destroy(ouzel::Directory(), ouzel::kKey);
+  if (!destroyed.ok()) ouzel::Fail(absl::StrCat("Destroy: ", destroyed.ToString()));
   return 0;
 }
