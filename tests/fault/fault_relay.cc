@@ -143,6 +143,19 @@ Fault FaultRelay::NextFault(std::mt19937_64& rng) const {
   return allowed[std::uniform_int_distribution<size_t>(0, allowed.size() - 1)(rng)];
 }
 
+bool FaultRelay::ClaimFaultSlot() {
+  if (options_.min_interval_ms <= 0) return true;
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t last = last_fault_ns_.load();
+  const int64_t interval = int64_t{options_.min_interval_ms} * 1000000;
+  while (now - last >= interval) {
+    if (last_fault_ns_.compare_exchange_weak(last, now)) return true;
+  }
+  return false;
+}
+
 void FaultRelay::Pump(int client_fd, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<size_t> budget_dist(options_.min_bytes, options_.max_bytes);
@@ -173,8 +186,10 @@ void FaultRelay::Pump(int client_fd, uint64_t seed) {
       if (side == 0 && connect_bytes.empty()) connect_bytes.assign(buf, got);
       // Everything the broker wrote, including what a fault below keeps from the client.
       if (side == 1 && observed.has_value()) observed->Feed(absl::string_view(buf, got));
-      if (paused_.load() || got < budget) {
-        if (!paused_.load()) budget -= got;
+      if (paused_.load() || got < budget || !ClaimFaultSlot()) {
+        // Past its budget but too soon after the last fault, the budget stays spent: the fault
+        // comes with the first chunk once the interval is over.
+        if (!paused_.load() && got < budget) budget -= got;
         open = WriteAll(to, buf, got);
         continue;
       }

@@ -45,6 +45,9 @@ struct FaultRelayOptions {
   size_t min_bytes = 300;  // relayed bytes before the next fault, per connection
   size_t max_bytes = 8000;
   int max_delay_ms = 100;  // kDelay
+  // At most one fault per this many milliseconds across all connections (0: no limit). With
+  // steady traffic and a small byte budget this gives a fault about every interval (the soak).
+  int min_interval_ms = 0;
   // Which faults to inject: bit (1 << Fault). All by default.
   uint32_t kinds = 0x1f;
   // When set, every broker-to-client byte read is fed to it (one Connection per connection).
@@ -77,6 +80,8 @@ class FaultRelay {
   void AcceptLoop();
   void Pump(int client_fd, uint64_t seed);
   Fault NextFault(std::mt19937_64& rng) const;
+  // Whether a fault may happen now (min_interval_ms); claims the slot when it may.
+  bool ClaimFaultSlot();
 
   const FaultRelayOptions options_;
   std::mt19937_64 rng_;  // seeds the connections' own generators (accept thread only)
@@ -84,6 +89,7 @@ class FaultRelay {
   int port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> paused_{false};
+  std::atomic<int64_t> last_fault_ns_{0};  // steady_clock
   FaultStats stats_;
   std::thread acceptor_;
   std::mutex mu_;
