@@ -115,6 +115,14 @@ class ClientTcpTest : public ::testing::TestWithParam<LoopMode> {
     delete broker_;
     broker_ = nullptr;
   }
+  void TearDown() override {
+    // In thread mode the runner stops the loop thread, so it goes first. Otherwise the client goes
+    // first: it calls the runner's socket hooks as it closes (external mode), and destroying the
+    // runner before it was a use after free that ThreadSanitizer reported.
+    if (GetParam() == LoopMode::kThread) runner_.reset();
+    client_.reset();
+    runner_.reset();
+  }
 
   std::unique_ptr<Client> MakeClient(const std::string& id) {
     ClientOptions o;
@@ -150,7 +158,7 @@ class ClientTcpTest : public ::testing::TestWithParam<LoopMode> {
   std::shared_ptr<WireCounts> counts_ = std::make_shared<WireCounts>();
   std::unique_ptr<Client> client_;
   EventRecorder events_;
-  std::unique_ptr<LoopRunner> runner_;  // declared after client_: stops before it goes
+  std::unique_ptr<LoopRunner> runner_;  // destroyed after client_ (TearDown)
 };
 MosquittoBroker* ClientTcpTest::broker_ = nullptr;
 

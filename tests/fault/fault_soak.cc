@@ -130,8 +130,8 @@ int Run(int argc, char** argv) {
       std::cerr << "the publisher exited early:\n" << log.Contents() << "\n";
       return 1;
     }
-    csv << s << "," << RssKib(*pid) << "," << OpenDescriptors(*pid) << ","
-        << relay.stats().faults() << "," << witness.distinct() << "\n";
+    csv << s << "," << RssKib(*pid) << "," << OpenDescriptors(*pid) << "," << relay.stats().faults()
+        << "," << witness.distinct() << "\n";
     csv.flush();
   }
   relay.set_paused(true);
@@ -146,8 +146,8 @@ int Run(int argc, char** argv) {
   for (bool b : seen) missing += b ? 0 : 1;
   std::cout << "soak: " << seconds << " s, " << relay.stats().ToString() << ", "
             << relay.stats().connections.load() << " connections; " << published
-            << " messages published, " << witness.distinct() << " distinct received, "
-            << missing << " of the published not received" << std::endl;
+            << " messages published, " << witness.distinct() << " distinct received, " << missing
+            << " of the published not received" << std::endl;
   ouzel::fixtures::RemoveTree(*dir).IgnoreError();
   return missing == 0 ? 0 : 3;
 }
